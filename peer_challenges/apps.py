@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PeerChallengesConfig(AppConfig):
+    name = "peer_challenges"
+    verbose_name = "Peer challenges"

@@ -1,0 +1,133 @@
+"""LGA peer challenges: the 4–5 year cycle of corporate and finance challenges for each council."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from programmes.models import LocalAuthority
+
+
+class PeerChallenge(models.Model):
+    class Kind(models.TextChoices):
+        CORPORATE = "corporate", "Corporate peer challenge"
+        FINANCE = "finance", "Finance peer challenge"
+        PUBLIC_HEALTH = "public_health", "Public health peer challenge"
+        CHILDRENS_SERVICES = "childrens_services", "Children's services peer challenge"
+        ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care peer challenge"
+        OTHER = "other", "Other sector-specific peer challenge"
+
+    # Only these count towards the 4–5 year cycle; the others are recorded and shown.
+    CYCLE_KINDS = (Kind.CORPORATE, Kind.FINANCE)
+
+    class Stage(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        SCOPING = "scoping", "Scoping"
+        POSITION_STATEMENT = "position_statement", "Position statement"
+        ON_SITE = "on_site", "On site"
+        FEEDBACK = "feedback", "Feedback"
+        REPORT_PUBLISHED = "report_published", "Report published"
+        ACTION_PLAN_PUBLISHED = "action_plan_published", "Action plan published"
+        PROGRESS_REVIEW = "progress_review", "Progress review"
+        CLOSED = "closed", "Closed"
+        POSTPONED = "postponed", "Postponed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="peer_challenges")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    stage = models.CharField(max_length=24, choices=Stage.choices, default=Stage.PROPOSED)
+    scoping_date = models.DateField("scoping meeting", null=True, blank=True)
+    position_statement_received_on = models.DateField(null=True, blank=True)
+    on_site_start = models.DateField("on-site visit starts", null=True, blank=True)
+    on_site_end = models.DateField("on-site visit ends", null=True, blank=True)
+    feedback_date = models.DateField("feedback presentation", null=True, blank=True)
+    report_published_on = models.DateField(null=True, blank=True)
+    report_url = models.URLField("report link", blank=True)
+    action_plan_published_on = models.DateField(null=True, blank=True)
+    action_plan_url = models.URLField("action plan link", blank=True)
+    progress_review_date = models.DateField("follow-up visit (progress review)", null=True, blank=True)
+    progress_review_report_published_on = models.DateField(null=True, blank=True)
+    progress_review_report_url = models.URLField("progress review report link", blank=True)
+    status_reason = models.TextField(blank=True, help_text="Why the challenge was postponed or cancelled")
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["local_authority__name", "-on_site_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(on_site_start__isnull=True)
+                | Q(on_site_end__isnull=True)
+                | Q(on_site_end__gte=F("on_site_start")),
+                name="peer_challenge_on_site_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_site_end__isnull=True) | Q(on_site_start__isnull=False),
+                name="peer_challenge_on_site_end_needs_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(report_published_on__isnull=True)
+                | Q(on_site_end__isnull=True)
+                | Q(report_published_on__gte=F("on_site_end")),
+                name="peer_challenge_report_after_visit",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_review_date__isnull=True)
+                | Q(on_site_end__isnull=True)
+                | Q(progress_review_date__gt=F("on_site_end")),
+                name="peer_challenge_progress_review_after_visit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.local_authority}"
+
+    def clean(self):
+        errors = {}
+        if self.on_site_end and not self.on_site_start:
+            errors["on_site_start"] = "Enter the date the on-site visit starts"
+        if self.on_site_start and self.on_site_end and self.on_site_end < self.on_site_start:
+            errors["on_site_end"] = "The on-site visit must end on or after the day it starts"
+        if self.report_published_on and self.on_site_end and self.report_published_on < self.on_site_end:
+            errors["report_published_on"] = "The report must be published after the on-site visit"
+        if self.progress_review_date and self.on_site_end and self.progress_review_date <= self.on_site_end:
+            errors["progress_review_date"] = "The follow-up visit must be after the on-site visit"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def counts_for_cycle(self) -> bool:
+        return self.kind in self.CYCLE_KINDS
+
+
+class PeerTeamMember(models.Model):
+    class Role(models.TextChoices):
+        LEAD_OFFICER_PEER = "lead_officer_peer", "Lead officer peer"
+        LEAD_MEMBER_PEER = "lead_member_peer", "Lead member peer"
+        OFFICER_PEER = "officer_peer", "Officer peer"
+        MEMBER_PEER = "member_peer", "Member peer"
+        PEER_CHALLENGE_MANAGER = "peer_challenge_manager", "Peer challenge manager"
+        PROGRAMME_SUPPORT_OFFICER = "programme_support_officer", "Programme support officer"
+
+    challenge = models.ForeignKey(PeerChallenge, on_delete=models.CASCADE, related_name="team")
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    job_title = models.CharField(max_length=150, blank=True)
+    home_council = models.ForeignKey(LocalAuthority, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    home_organisation = models.CharField(
+        max_length=150, blank=True, help_text="When the peer does not come from a council of the list (e.g. the LGA)"
+    )
+    political_party = models.CharField(max_length=100, blank=True, help_text="For member peers")
+
+    class Meta:
+        ordering = ["challenge", "role", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.home_council_id and self.challenge_id and self.home_council_id == self.challenge.local_authority_id:
+            raise ValidationError({"home_council": "A peer cannot come from the council being challenged"})

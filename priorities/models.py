@@ -1,0 +1,270 @@
+"""What a plan aims at and how it moves: priority areas, key objectives, quarterly updates,
+quarterly meetings and the QI projects badged under SLI."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from programmes.models import ActionPlan, LocalAuthority, Region
+from sli_portal.quarters import QuarterField
+
+
+class PriorityArea(models.Model):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="priority_areas")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_priority_areas",
+        verbose_name="DPH lead",
+    )
+    deputy_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputised_priority_areas",
+        verbose_name="deputy lead",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="priority_area_unique_number_in_plan"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="priority_area_number_from_one"),
+            models.CheckConstraint(
+                condition=Q(deputy_lead__isnull=True) | ~Q(deputy_lead=F("lead")),
+                name="priority_area_deputy_not_lead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Priority {self.number}: {self.title}"
+
+    def clean(self):
+        if self.lead_id and self.lead_id == self.deputy_lead_id:
+            raise ValidationError({"deputy_lead": "The deputy lead must be someone other than the DPH lead"})
+
+    def is_led_by(self, user) -> bool:
+        return user.is_authenticated and user.pk in (self.lead_id, self.deputy_lead_id)
+
+
+class KeyObjective(models.Model):
+    class SignOff(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    priority_area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="key_objectives")
+    # Kept beside priority_area so the database can hold numbers unique across the whole plan.
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="key_objectives", editable=False)
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    sign_off_state = models.CharField(max_length=12, choices=SignOff.choices, default=SignOff.PROPOSED)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signed_off_objectives",
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    sign_off_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="key_objective_unique_number_in_plan"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="key_objective_number_from_one"),
+            models.CheckConstraint(
+                condition=Q(sign_off_state="proposed") | Q(signed_off_at__isnull=False),
+                name="key_objective_signed_off_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Key Objective {self.number}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.plan_id = self.priority_area.plan_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.sign_off_state == self.SignOff.SIGNED_OFF
+
+    def sign_off(self, *, by, note: str = "") -> None:
+        """Record the network's sign-off; `by` is the SLI lead or coordinator who records it."""
+        if self.is_signed_off:
+            raise ValidationError("This key objective is already signed off")
+        self.sign_off_state = self.SignOff.SIGNED_OFF
+        self.signed_off_by = by
+        self.signed_off_at = timezone.now()
+        self.sign_off_note = note
+        self.save(update_fields=["sign_off_state", "signed_off_by", "signed_off_at", "sign_off_note"])
+
+
+class QuarterlyUpdate(models.Model):
+    class Rag(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+        COMPLETE = "complete", "Complete"
+
+    key_objective = models.ForeignKey(KeyObjective, on_delete=models.CASCADE, related_name="updates")
+    quarter = QuarterField()
+    rag_status = models.CharField("RAG status", max_length=12, choices=Rag.choices, default=Rag.NOT_STARTED)
+    progress = models.TextField("progress narrative", blank=True)
+    achievements = models.TextField(blank=True)
+    risks_and_issues = models.TextField("risks and issues", blank=True)
+    next_steps = models.TextField("next steps", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quarterly_updates",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the update is a draft")
+    # Bumped on every save so two people editing at once see a conflict, not a lost write.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key_objective__number", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_objective", "quarter"], name="quarterly_update_one_per_objective_and_quarter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_objective} — {self.quarter}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Evidence(models.Model):
+    """A link or a file that backs a quarterly update."""
+
+    update = models.ForeignKey(QuarterlyUpdate, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(max_length=200)
+    link = models.URLField(blank=True)
+    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(condition=~Q(link="") | ~Q(file=""), name="evidence_has_link_or_file"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if not self.link and not self.file:
+            raise ValidationError("Enter a link or choose a file")
+
+
+class QuarterlyMeeting(models.Model):
+    """The quarterly SLI meeting of a priority area: SLI lead, coordinator and DPH lead."""
+
+    priority_area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="meetings")
+    quarter = QuarterField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField("place or link", max_length=300, blank=True)
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="quarterly_meetings")
+    other_attendees = models.TextField(blank=True, help_text="People without an account, one a line")
+    notes = models.TextField(blank=True)
+    decisions = models.TextField(blank=True)
+
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority_area", "quarter"], name="quarterly_meeting_one_per_priority_and_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="quarterly_meeting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.priority_area} — {self.quarter} meeting"
+
+
+class MeetingAction(models.Model):
+    meeting = models.ForeignKey(QuarterlyMeeting, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="meeting_actions"
+    )
+    owner_name = models.CharField(max_length=150, blank=True, help_text="When the owner has no account")
+    due_date = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return not self.is_done and self.due_date is not None and self.due_date < today
+
+
+class Project(models.Model):
+    """Quality-improvement work badged under SLI: doing QI is doing SLI."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        PAUSED = "paused", "Paused"
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    councils = models.ManyToManyField(LocalAuthority, blank=True, related_name="projects")
+    key_objectives = models.ManyToManyField(KeyObjective, blank=True, related_name="projects")
+    badged_on = models.DateField("badged as SLI on")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    link = models.URLField(blank=True)
+
+    history = HistoricalRecords(m2m_fields=[councils, key_objectives])
+
+    class Meta:
+        ordering = ["-badged_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
