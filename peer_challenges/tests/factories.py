@@ -1,0 +1,26 @@
+import datetime
+
+import factory
+
+from peer_challenges.models import PeerChallenge, PeerTeamMember
+from programmes.tests.factories import LocalAuthorityFactory
+
+
+class PeerChallengeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeerChallenge
+
+    local_authority = factory.SubFactory(LocalAuthorityFactory)
+    kind = PeerChallenge.Kind.CORPORATE
+    stage = PeerChallenge.Stage.FEEDBACK
+    on_site_start = datetime.date(2023, 10, 3)
+    on_site_end = datetime.date(2023, 10, 6)
+
+
+class PeerTeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeerTeamMember
+
+    challenge = factory.SubFactory(PeerChallengeFactory)
+    name = factory.Faker("name", locale="en_GB")
+    role = PeerTeamMember.Role.OFFICER_PEER
