@@ -1,6 +1,15 @@
 """Named personas shared by every app's tests, so permission tests read like sentences."""
 
+import os
+import subprocess
+import sys
+import time
+import uuid
+
 import pytest
+import redis
+from django.conf import settings
+from django.db import connection
 
 from priorities.tests.factories import PriorityAreaFactory
 from programmes.models import Membership
@@ -84,3 +93,78 @@ def national(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+# --- Real services ------------------------------------------------------------------------
+
+
+def require_service(name: str, how: str) -> None:
+    """Skip a test whose service is missing on a developer's machine, but fail it in CI."""
+    message = f"{name} is not available: {how}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def _database_url_for_worker() -> str:
+    """The test database as a URL, so a worker process reads what the tests commit."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if connection.is_in_memory_db():
+        require_service("A shared test database", "run against PostgreSQL or set SQLITE_TEST_NAME to a file")
+    return f"sqlite:///{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker on the real Redis broker, started for the session, stopped by PID."""
+    from sli_portal.celery import app
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        require_service("Redis", "set REDIS_URL=redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        require_service("Redis", f"{redis_url} does not answer ({error})")
+    if app.conf.task_always_eager:
+        pytest.fail("Celery is eager although REDIS_URL is set; set REDIS_URL before pytest starts")
+
+    with django_db_blocker.unblock():
+        database_url = _database_url_for_worker()
+    app.control.purge()
+    name = f"ci-{uuid.uuid4().hex[:8]}@%h"
+    env = {**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": database_url}
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sli_portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-n",
+            name,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=1):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("The Celery worker did not start; see its output above", pytrace=False)
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

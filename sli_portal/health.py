@@ -16,7 +16,7 @@ def check_broker() -> str:
         return "not configured"
     from sli_portal.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
     return "ok"
 

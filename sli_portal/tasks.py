@@ -1,11 +1,15 @@
 from celery import shared_task
+from django.db import connection
+
+from . import health
 
 
 @shared_task
-def ping() -> str:
-    """Round trip through the broker and a worker.
+def worker_health() -> dict[str, str]:
+    """What a worker sees: its database, checked from the worker's side.
 
-    Operators run `celery -A sli_portal call sli_portal.tasks.ping`; CI uses it to prove a real
-    worker consumes from the real broker.
+    Operators run `celery -A sli_portal call sli_portal.tasks.worker_health` after a deploy to
+    prove a worker consumes from the broker and reaches the same database as the web processes;
+    CI does the same against a real Redis and a real worker.
     """
-    return "pong"
+    return {"database": health.check_database(), "database_name": str(connection.settings_dict["NAME"])}

@@ -1,0 +1,51 @@
+# Two commands on a fresh Debian machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# What WeasyPrint needs from Debian (Pango, HarfBuzz subsetting for embedded fonts) and fonts
+# metric-compatible with the Arial the pages and PDFs ask for.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info fonts-liberation2 fonts-dejavu-core
+E2E_APT_PACKAGES := chromium
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint ci e2e clean
+
+install: $(STAMP)
+
+# Re-installs only when a requirements file changes; apt runs only for packages that are missing.
+$(STAMP): requirements.txt requirements-dev.txt
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite on the embedded default (SQLite, Celery eager). Tests that need a real Redis
+# broker and worker are marked `integration`; .ci/run runs them against real services.
+test: install
+	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,87 @@
+"""Settings are read once at import, so each case runs Django in a fresh process."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION = {"DEBUG": "0", "ALLOWED_HOSTS": "sli.example.org"}
+
+
+def _django(code: str, **env_vars: str) -> subprocess.CompletedProcess:
+    script = f"import json, django; django.setup(); from django.conf import settings as s; {code}"
+    return _run([sys.executable, "-c", script], env_vars)
+
+
+def _manage(*args: str, **env_vars: str) -> subprocess.CompletedProcess:
+    return _run([sys.executable, "manage.py", *args], env_vars)
+
+
+def _run(command: list[str], env_vars: dict[str, str]) -> subprocess.CompletedProcess:
+    # Start from the developer's environment without the variables these tests are about.
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")}
+    env.update(DJANGO_SETTINGS_MODULE="sli_portal.settings", **env_vars)
+    return subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_embedded_default_needs_no_service():
+    result = _django(
+        "d = s.DATABASES['default']; print(json.dumps([s.DEBUG, d['ENGINE'], str(d['NAME']),"
+        " s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, str(s.MEDIA_ROOT)]))"
+    )
+    assert result.returncode == 0, result.stderr
+    debug, engine, name, eager, email, media = json.loads(result.stdout)
+    assert debug is True
+    assert engine == "django.db.backends.sqlite3"
+    assert name.endswith("var/db.sqlite3")
+    assert eager is True
+    assert email == "django.core.mail.backends.console.EmailBackend"
+    assert media.endswith("var/media")
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _django("print('started')", **PRODUCTION)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_the_demo_secret_key():
+    result = _django("print('started')", SECRET_KEY=settings.DEMO_SECRET_KEY, **PRODUCTION)
+    assert result.returncode != 0
+    assert "refuses to run in production with the demo key" in result.stderr
+
+
+def test_deploy_checks_report_no_warning_in_production():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_database_url_selects_postgresql_or_an_absolute_sqlite_path(tmp_path):
+    show = "d = s.DATABASES['default']; print(json.dumps([d['ENGINE'], str(d['NAME'])]))"
+    postgres = _django(show, DATABASE_URL="postgres://sli@db.internal:5432/sli_portal")
+    assert json.loads(postgres.stdout) == ["django.db.backends.postgresql", "sli_portal"]
+    sqlite = _django(show, DATABASE_URL=f"sqlite:///{tmp_path}/portal.sqlite3")
+    assert json.loads(sqlite.stdout) == ["django.db.backends.sqlite3", f"{tmp_path}/portal.sqlite3"]
+
+
+def test_redis_url_turns_off_eager_tasks():
+    result = _django("print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)", REDIS_URL="redis://127.0.0.1:6379/3")
+    assert result.stdout.split() == ["False", "redis://127.0.0.1:6379/3"]
+
+
+def test_email_url_selects_smtp():
+    result = _django(
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)",
+        EMAIL_URL="smtp+tls://sli:secret@smtp.example.org:587",
+    )
+    assert result.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", "587", "True"]
+
+
+def test_a_nonsense_boolean_is_refused():
+    result = _django("print(s.DEBUG)", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be one of 1/0, true/false, yes/no, on/off; not 'maybe'" in result.stderr
