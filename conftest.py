@@ -16,6 +16,12 @@ from programmes.models import Membership
 from programmes.tests.factories import ActionPlanFactory, MembershipFactory, RegionFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher takes ~0.6 s a user by design; tests only need a working login.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def region(db):
     return RegionFactory(name="South West", slug="south-west", gss_code="E12000009", network_name="SW ADPH")

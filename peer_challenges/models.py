@@ -40,8 +40,8 @@ class PeerChallenge(models.Model):
     stage = models.CharField(max_length=24, choices=Stage.choices, default=Stage.PROPOSED)
     scoping_date = models.DateField("scoping meeting", null=True, blank=True)
     position_statement_received_on = models.DateField(null=True, blank=True)
-    on_site_start = models.DateField("on-site visit starts", null=True, blank=True)
-    on_site_end = models.DateField("on-site visit ends", null=True, blank=True)
+    onsite_start = models.DateField("on-site visit starts", null=True, blank=True)
+    onsite_end = models.DateField("on-site visit ends", null=True, blank=True)
     feedback_date = models.DateField("feedback presentation", null=True, blank=True)
     report_published_on = models.DateField(null=True, blank=True)
     report_url = models.URLField("report link", blank=True)
@@ -56,28 +56,28 @@ class PeerChallenge(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["local_authority__name", "-on_site_start"]
+        ordering = ["local_authority__name", "-onsite_start"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(on_site_start__isnull=True)
-                | Q(on_site_end__isnull=True)
-                | Q(on_site_end__gte=F("on_site_start")),
-                name="peer_challenge_on_site_end_not_before_start",
+                condition=Q(onsite_start__isnull=True)
+                | Q(onsite_end__isnull=True)
+                | Q(onsite_end__gte=F("onsite_start")),
+                name="peer_challenge_onsite_end_not_before_start",
             ),
             models.CheckConstraint(
-                condition=Q(on_site_end__isnull=True) | Q(on_site_start__isnull=False),
-                name="peer_challenge_on_site_end_needs_start",
+                condition=Q(onsite_end__isnull=True) | Q(onsite_start__isnull=False),
+                name="peer_challenge_onsite_end_needs_start",
             ),
             models.CheckConstraint(
                 condition=Q(report_published_on__isnull=True)
-                | Q(on_site_end__isnull=True)
-                | Q(report_published_on__gte=F("on_site_end")),
+                | Q(onsite_end__isnull=True)
+                | Q(report_published_on__gte=F("onsite_end")),
                 name="peer_challenge_report_after_visit",
             ),
             models.CheckConstraint(
                 condition=Q(progress_review_date__isnull=True)
-                | Q(on_site_end__isnull=True)
-                | Q(progress_review_date__gt=F("on_site_end")),
+                | Q(onsite_end__isnull=True)
+                | Q(progress_review_date__gt=F("onsite_end")),
                 name="peer_challenge_progress_review_after_visit",
             ),
         ]
@@ -87,13 +87,13 @@ class PeerChallenge(models.Model):
 
     def clean(self):
         errors = {}
-        if self.on_site_end and not self.on_site_start:
-            errors["on_site_start"] = "Enter the date the on-site visit starts"
-        if self.on_site_start and self.on_site_end and self.on_site_end < self.on_site_start:
-            errors["on_site_end"] = "The on-site visit must end on or after the day it starts"
-        if self.report_published_on and self.on_site_end and self.report_published_on < self.on_site_end:
+        if self.onsite_end and not self.onsite_start:
+            errors["onsite_start"] = "Enter the date the on-site visit starts"
+        if self.onsite_start and self.onsite_end and self.onsite_end < self.onsite_start:
+            errors["onsite_end"] = "The on-site visit must end on or after the day it starts"
+        if self.report_published_on and self.onsite_end and self.report_published_on < self.onsite_end:
             errors["report_published_on"] = "The report must be published after the on-site visit"
-        if self.progress_review_date and self.on_site_end and self.progress_review_date <= self.on_site_end:
+        if self.progress_review_date and self.onsite_end and self.progress_review_date <= self.onsite_end:
             errors["progress_review_date"] = "The follow-up visit must be after the on-site visit"
         if errors:
             raise ValidationError(errors)

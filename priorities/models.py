@@ -103,6 +103,17 @@ class KeyObjective(models.Model):
         self.plan_id = self.priority_area.plan_id
         super().save(*args, **kwargs)
 
+    def clean(self):
+        # Forms leave `plan` out, so Django's own constraint check would skip the plan-wide
+        # number and the database would raise IntegrityError instead of a form error.
+        if self.priority_area_id:
+            self.plan_id = self.priority_area.plan_id
+            clash = KeyObjective.objects.filter(plan_id=self.plan_id, number=self.number).exclude(pk=self.pk)
+            if self.number and clash.exists():
+                raise ValidationError(
+                    {"number": f"Key Objective {self.number} already exists in this plan: enter another number"}
+                )
+
     @property
     def is_signed_off(self) -> bool:
         return self.sign_off_state == self.SignOff.SIGNED_OFF
@@ -141,7 +152,8 @@ class QuarterlyUpdate(models.Model):
         related_name="quarterly_updates",
     )
     submitted_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the update is a draft")
-    # Bumped on every save so two people editing at once see a conflict, not a lost write.
+    # Bumped by every edit through the portal so two people editing at once see a conflict,
+    # not a lost write.
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -216,6 +228,10 @@ class QuarterlyMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.priority_area} — {self.quarter} meeting"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The meeting must end after it starts"})
 
 
 class MeetingAction(models.Model):

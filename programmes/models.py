@@ -50,6 +50,12 @@ class Region(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("region_home", args=[self.slug])
 
+    def clean(self):
+        if self.peer_challenge_overdue_years <= self.peer_challenge_due_years:
+            raise ValidationError(
+                {"peer_challenge_overdue_years": "The overdue threshold must be more years than the due threshold"}
+            )
+
     @property
     def short_name(self) -> str:
         return self.network_name or self.name
@@ -63,6 +69,7 @@ class LocalAuthority(models.Model):
         UNITARY = "unitary", "Unitary authority"
         METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"
         LONDON_BOROUGH = "london_borough", "London borough"
+        CITY_CORPORATION = "city_corporation", "City corporation"
 
     name = models.CharField(max_length=150)
     gss_code = models.CharField("ONS code", max_length=9, unique=True, validators=[gss_code_validator])
@@ -196,6 +203,8 @@ class ActionPlan(models.Model):
     def clean(self):
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": "The end date must be after the start date"})
+        if self.status != self.Status.DRAFT and not self.approved_on:
+            raise ValidationError({"approved_on": "Enter the date the network approved the plan"})
         if self.builds_on_id and self.builds_on_id == self.pk:
             raise ValidationError({"builds_on": "A plan cannot build on itself"})
         if self.builds_on_id and self.builds_on.region_id != self.region_id:

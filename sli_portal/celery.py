@@ -8,5 +8,3 @@ app = Celery("sli_portal")
 # Every Celery option lives in Django settings under the CELERY_ prefix.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# The project package is not an installed app; its tasks (worker_health) are found here.
-app.autodiscover_tasks(["sli_portal"])

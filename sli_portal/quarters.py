@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -106,6 +107,12 @@ class QuarterField(models.PositiveIntegerField):
     """Stores a Quarter as its sortable code (20232), so ordering and range lookups work in SQL."""
 
     description = "A UK financial-year quarter"
+
+    @cached_property
+    def validators(self):
+        # The integer range validators of PositiveIntegerField cannot compare a Quarter; the
+        # Quarter type validates itself when it is built.
+        return [*self.default_validators, *self._validators]
 
     def from_db_value(self, value, expression, connection):
         return None if value is None else Quarter.from_code(value)

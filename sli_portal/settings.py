@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "simple_history",
     "django_celery_beat",
+    "sli_portal",
     "programmes",
     "priorities",
     "snapshots",

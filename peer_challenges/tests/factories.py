@@ -13,8 +13,8 @@ class PeerChallengeFactory(factory.django.DjangoModelFactory):
     local_authority = factory.SubFactory(LocalAuthorityFactory)
     kind = PeerChallenge.Kind.CORPORATE
     stage = PeerChallenge.Stage.FEEDBACK
-    on_site_start = datetime.date(2023, 10, 3)
-    on_site_end = datetime.date(2023, 10, 6)
+    onsite_start = datetime.date(2023, 10, 3)
+    onsite_end = datetime.date(2023, 10, 6)
 
 
 class PeerTeamMemberFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,20 @@
+"""Helpers shared by the apps' tests."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+
+@contextmanager
+def violates(constraint: str):
+    """Expect the database itself to refuse a write because of `constraint`.
+
+    PostgreSQL names the constraint in every error and SQLite names check constraints; for a
+    unique constraint SQLite lists only the columns, so the name is checked where it is given.
+    The savepoint keeps the test's transaction usable on PostgreSQL after the error.
+    """
+    with pytest.raises(IntegrityError) as error, transaction.atomic():
+        yield
+    if connection.vendor == "postgresql" or "CHECK" in str(error.value):
+        assert constraint in str(error.value)

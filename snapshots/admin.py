@@ -1,0 +1,58 @@
+"""Admin for the monthly snapshots."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Snapshot
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "region", "month_label", "state", "rendered_at", "published_at"]
+    list_filter = ["region", "state"]
+    list_select_related = ["region"]
+    search_fields = ["title", "region__name"]
+    date_hierarchy = "month"
+    history_list_display = ["state"]
+    # The state, the files and their timestamps move together through the render and publish
+    # services; editing one by hand here would leave the others out of step.
+    readonly_fields = [
+        "state",
+        "error",
+        "pdf",
+        "html",
+        "page_count",
+        "content_hash",
+        "render_requested_at",
+        "rendered_at",
+        "published_at",
+        "published_by",
+        "created_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["region", "month", "title"]}),
+        ("Editorial sections", {"fields": ["introduction", "highlights", "adph_updates"]}),
+        (
+            "Rendering and publication",
+            {
+                "fields": [
+                    "state",
+                    "error",
+                    "pdf",
+                    "html",
+                    "page_count",
+                    "content_hash",
+                    "render_requested_at",
+                    "rendered_at",
+                    "published_at",
+                    "published_by",
+                    "withdrawn_reason",
+                    "created_at",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="month", ordering="month")
+    def month_label(self, snapshot: Snapshot) -> str:
+        return f"{snapshot.month:%B %Y}"
