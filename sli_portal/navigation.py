@@ -1,14 +1,14 @@
 """The header navigation, built from the user's roles.
 
-Each part of the portal adds its pages here with the roles that may see them; the views still
-check every permission on the server.
+Each entry names a URL and the roles that see it; an entry whose URL does not exist (yet) is
+left out. The views still check every permission on the server.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 
 @dataclass(frozen=True)
@@ -18,16 +18,53 @@ class NavItem:
     active: bool = False
 
 
-def _item(request, label: str, url: str) -> NavItem:
-    active = request.path == url if url == "/" else request.path.startswith(url)
-    return NavItem(label, url, active)
+ANYONE = "anyone"
+SIGNED_IN = "signed_in"  # any role in a region
+LEAD = "lead"  # DPH lead or deputy of a priority area
+NATIONAL = "national"
+STAFF = "staff"
+
+# (label, URL name, takes the region slug, who sees it). Labels stay short: the bar is narrow.
+ENTRIES = [
+    ("Home", "home", False, {ANYONE}),
+    ("Dashboard", "dashboard", True, {SIGNED_IN}),
+    ("My priorities", "my_priorities", True, {LEAD}),
+    ("Action plans", "plan_list", True, {SIGNED_IN}),
+    ("Meetings", "meeting_list", True, {SIGNED_IN}),
+    ("Projects", "project_list", True, {SIGNED_IN}),
+    ("Events", "event_list", True, {SIGNED_IN}),
+    ("Snapshots", "snapshot_list", True, {SIGNED_IN}),
+    ("Peer challenges", "peer_challenge_schedule", True, {SIGNED_IN}),
+    ("National view", "national_view", False, {NATIONAL}),
+    ("Administration", "admin:index", False, {STAFF}),
+]
 
 
-def build_navigation(request, memberships) -> list[NavItem]:
-    items = [_item(request, "Home", reverse("home"))]
-    regions = {m.region.slug: m.region for m in memberships if m.region_id}
-    for slug in sorted(regions):
-        items.append(_item(request, regions[slug].short_name, regions[slug].get_absolute_url()))
+def _audiences(request, memberships, leads_priorities: bool) -> set[str]:
+    audiences = {ANYONE}
+    if any(m.region_id for m in memberships) or request.user.is_superuser:
+        audiences.add(SIGNED_IN)
+    if leads_priorities:
+        audiences.add(LEAD)
+    if any(m.role == "national" for m in memberships) or request.user.is_superuser:
+        audiences.add(NATIONAL)
     if request.user.is_staff:
-        items.append(_item(request, "Administration", reverse("admin:index")))
+        audiences.add(STAFF)
+    return audiences
+
+
+def build_navigation(request, memberships, *, leads_priorities: bool = False) -> list[NavItem]:
+    # A member of several regions navigates the first; region pages link to the others.
+    region = next((m.region for m in memberships if m.region_id), None)
+    audiences = _audiences(request, memberships, leads_priorities)
+    items = []
+    for label, url_name, per_region, seen_by in ENTRIES:
+        if not seen_by & audiences or (per_region and region is None):
+            continue
+        try:
+            url = reverse(url_name, args=[region.slug] if per_region else [])
+        except NoReverseMatch:
+            continue
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append(NavItem(label, url, active))
     return items

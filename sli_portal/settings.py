@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from .beat import BEAT_SCHEDULE
+
 env = environ.Env()
 
 
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "simple_history",
     "django_celery_beat",
+    "django_filters",
     "sli_portal",
     "programmes",
     "priorities",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "programmes.access.SignInRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -157,6 +161,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 # A broker that is down must not hang a web request for long.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -182,4 +187,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

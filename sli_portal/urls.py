@@ -16,6 +16,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("programmes.urls")),
+    path("", include("priorities.urls")),
+    path("", include("snapshots.urls")),
+    path("", include("peer_challenges.urls")),
 ]
 
 admin.site.site_header = "SLI Portal administration"

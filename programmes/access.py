@@ -1,0 +1,110 @@
+"""Who may do what in a region: the one place the portal's roles are turned into permissions.
+
+Views call these helpers before doing anything; templates only show what the view allowed.
+Unknown or private objects are 404, a region the user cannot act in is 403, and anonymous
+visitors of a private page are sent to sign in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Membership, Region
+
+Role = Membership.Role
+
+
+@dataclass(frozen=True)
+class RegionAccess:
+    """One user's roles in one region, read with one query."""
+
+    region: Region
+    roles: frozenset[str]
+    is_national: bool = False
+    is_superuser: bool = False
+
+    @property
+    def can_read(self) -> bool:
+        """Any role in the region (a DPH lead is at least a member), the national board, admins."""
+        return bool(self.roles) or self.is_national or self.is_superuser
+
+    @property
+    def can_coordinate(self) -> bool:
+        return Role.COORDINATOR in self.roles or self.is_superuser
+
+    @property
+    def can_sign_off(self) -> bool:
+        """The network's sign-off is recorded by the SLI lead or the coordinator."""
+        return bool({Role.SLI_LEAD, Role.COORDINATOR} & self.roles) or self.is_superuser
+
+    @property
+    def can_publish(self) -> bool:
+        return Role.PUBLISHER in self.roles or self.is_superuser
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+def region_access(user, region: Region) -> RegionAccess:
+    if not user.is_authenticated:
+        return RegionAccess(region, frozenset())
+    roles = set(
+        Membership.objects.filter(user=user)
+        .filter(Q(region=region) | Q(role=Role.NATIONAL))
+        .values_list("role", flat=True)
+    )
+    is_national = Role.NATIONAL in roles
+    roles.discard(Role.NATIONAL)
+    return RegionAccess(region, frozenset(roles), is_national=is_national, is_superuser=user.is_superuser)
+
+
+def readable_regions(user) -> QuerySet[Region]:
+    """Regions whose unpublished data the user may read."""
+    if not user.is_authenticated:
+        return Region.objects.none()
+    if user.is_superuser or Membership.objects.filter(user=user, role=Role.NATIONAL).exists():
+        return Region.objects.all()
+    return Region.objects.filter(memberships__user=user).distinct()
+
+
+class SignInRequired(Exception):
+    """Raised for anonymous visitors of a private page; the middleware sends them to sign in."""
+
+
+def get_region_for_user(request, slug: str, *, need: str = "read") -> tuple[Region, RegionAccess]:
+    """The region of the URL and the user's access to it, or the right refusal.
+
+    `need` is one of "read", "coordinate", "sign_off", "publish".
+    """
+    region = get_object_or_404(Region, slug=slug)
+    access = region_access(request.user, region)
+    check_access(request, access, need)
+    return region, access
+
+
+def check_access(request, access: RegionAccess, need: str) -> None:
+    """Refuse unless `access` allows `need`: anonymous visitors sign in first, others get 403."""
+    if not getattr(access, f"can_{need}"):
+        if not request.user.is_authenticated:
+            raise SignInRequired
+        raise PermissionDenied
+
+
+class SignInRequiredMiddleware:
+    """Turns SignInRequired into Django's usual redirect to the login page with ?next=."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SignInRequired):
+            return redirect_to_login(request.get_full_path())
+        return None

@@ -1,0 +1,35 @@
+"""Every periodic task of the portal, in one place so that one beat process runs them all.
+
+django-celery-beat copies these entries into its database tables, where an admin can pause
+one. Times are Europe/London (CELERY_TIMEZONE).
+"""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    # Draft each region's snapshot for the new month and render it.
+    "create-monthly-snapshots": {
+        "task": "snapshots.tasks.create_monthly_snapshots",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
+    # A render whose worker died leaves the snapshot in `rendering`; requeue it.
+    "sweep-stale-snapshot-renders": {
+        "task": "snapshots.tasks.sweep_stale_renders",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Quarterly updates coming due, and overdue, for each DPH lead.
+    "send-update-reminders": {
+        "task": "priorities.tasks.send_update_reminders",
+        "schedule": crontab(minute=0, hour=8),
+    },
+    # The coordinators' weekly digest, Monday mornings.
+    "send-coordinator-digests": {
+        "task": "priorities.tasks.send_coordinator_digests",
+        "schedule": crontab(minute=30, hour=8, day_of_week="mon"),
+    },
+    # Councils entering due/overdue and late peer-challenge milestones, to the coordinator.
+    "send-peer-challenge-reminders": {
+        "task": "peer_challenges.tasks.send_peer_challenge_reminders",
+        "schedule": crontab(minute=0, hour=9, day_of_month=1),
+    },
+}

@@ -1,0 +1,21 @@
+from django.urls import reverse
+
+
+def _labels(response):
+    return [item.label for item in response.context["navigation"]]
+
+
+def test_an_anonymous_visitor_sees_home_only(client, region):
+    assert _labels(client.get(reverse("home"))) == ["Home"]
+
+
+def test_staff_see_the_administration(client, superuser, region):
+    client.force_login(superuser)
+    assert "Administration" in _labels(client.get(reverse("home")))
+
+
+def test_entries_whose_pages_do_not_exist_are_left_out(client, coordinator, region):
+    client.force_login(coordinator)
+    labels = _labels(client.get(reverse("home")))
+    assert labels[0] == "Home"
+    assert "Administration" not in labels
