@@ -1,0 +1,26 @@
+import pytest
+from django.core import mail
+
+from sli_portal.models import SentNotification
+from sli_portal.notifications import send_once
+
+
+@pytest.mark.django_db
+def test_the_same_key_is_sent_once():
+    assert send_once(key="update-due:q2:7", to="dph@example.org", subject="Update due", body="Please.")
+    assert not send_once(key="update-due:q2:7", to="dph@example.org", subject="Update due", body="Please.")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["dph@example.org"]
+
+
+@pytest.mark.django_db
+def test_a_failed_send_can_be_tried_again(monkeypatch):
+    def refuse(self, fail_silently=False):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    with pytest.raises(ConnectionRefusedError):
+        send_once(key="digest:w48", to="sli@example.org", subject="Digest", body="…")
+    assert not SentNotification.objects.exists()
+    monkeypatch.undo()
+    assert send_once(key="digest:w48", to="sli@example.org", subject="Digest", body="…")
