@@ -44,6 +44,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Browser journeys and axe-core checks in Debian's chromium, against a live portal with the demo.
+e2e: install
+	@dpkg-query -W -f='$${Status}' chromium 2>/dev/null | grep -q "ok installed" || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(E2E_APT_PACKAGES); }
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-e2e.txt
+	$(BIN)/python -m pytest e2e $(PYTEST_ARGS)
+
 ci:
 	bash .ci/run
 
