@@ -68,3 +68,26 @@ def build_navigation(request, memberships, *, leads_priorities: bool = False) ->
         active = request.path == url if url == "/" else request.path.startswith(url)
         items.append(NavItem(label, url, active))
     return items
+
+
+def landing_url(user) -> str:
+    """Where a user lands after signing in: the page of their day's work."""
+    from priorities.models import PriorityArea
+    from programmes.selectors import memberships_for
+
+    memberships = list(memberships_for(user))
+    region = next((m.region for m in memberships if m.region_id), None)
+    candidates = []
+    if region is not None:
+        leads = PriorityArea.objects.filter(plan__region=region, plan__status="active")
+        if leads.filter(lead=user).exists() or leads.filter(deputy_lead=user).exists():
+            candidates.append(("my_priorities", [region.slug]))
+        candidates.append(("dashboard", [region.slug]))
+    if any(m.role == "national" for m in memberships):
+        candidates.append(("national_view", []))
+    for url_name, args in candidates:
+        try:
+            return reverse(url_name, args=args)
+        except NoReverseMatch:
+            continue
+    return reverse("home")

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -6,6 +7,8 @@ from django.views.decorators.http import require_GET
 from programmes.selectors import public_regions, region_public_summary
 
 from . import health
+from .forms import LoginForm
+from .navigation import landing_url
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,3 +23,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     healthy, checks = health.run_checks()
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with GOV.UK messages, landing on the user's own work unless ?next= says otherwise."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)

@@ -19,3 +19,17 @@ def test_entries_whose_pages_do_not_exist_are_left_out(client, coordinator, regi
     labels = _labels(client.get(reverse("home")))
     assert labels[0] == "Home"
     assert "Administration" not in labels
+
+
+def test_signing_in_lands_on_home_while_no_workspace_page_exists(client, coordinator, region):
+    response = client.post(reverse("login"), {"username": "coordinator", "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert response["Location"] in (reverse("home"), f"/regions/{region.slug}/dashboard/")
+
+
+def test_next_wins_over_the_landing_page(client, coordinator, region):
+    response = client.post(
+        reverse("login") + "?next=/regions/south-west/",
+        {"username": "coordinator", "password": "correct-horse-battery"},
+    )
+    assert response["Location"] == "/regions/south-west/"
