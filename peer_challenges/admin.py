@@ -3,13 +3,25 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import PeerChallenge, PeerTeamMember
+from .models import FocusArea, PeerChallenge, PeerTeamMember, Recommendation
 
 
 class PeerTeamMemberInline(admin.TabularInline):
     model = PeerTeamMember
     fields = ["name", "role", "job_title", "home_council", "home_organisation", "political_party"]
     autocomplete_fields = ["home_council"]
+    extra = 0
+
+
+class FocusAreaInline(admin.TabularInline):
+    model = FocusArea
+    fields = ["position", "text"]
+    extra = 0
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    fields = ["text", "council_response", "status"]
     extra = 0
 
 
@@ -60,4 +72,4 @@ class PeerChallengeAdmin(SimpleHistoryAdmin):
         ),
         (None, {"fields": ["notes"]}),
     ]
-    inlines = [PeerTeamMemberInline]
+    inlines = [PeerTeamMemberInline, FocusAreaInline, RecommendationInline]

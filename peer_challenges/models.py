@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from programmes.models import LocalAuthority
+from programmes.models import LocalAuthority, Region
+
+# Months after the on-site visit by which each follow-up is expected (the LGA's own guidance).
+REPORT_EXPECTED_MONTHS = 3
+ACTION_PLAN_EXPECTED_MONTHS = 5
+PROGRESS_REVIEW_EXPECTED_MONTHS = 12
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Aug + 3 → 30 Nov)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class LateMilestone:
+    key: str  # "report", "action_plan", "progress_review"
+    label: str  # "Report not published 3 months after the visit"
+    expected_by: datetime.date
 
 
 class PeerChallenge(models.Model):
@@ -75,6 +104,12 @@ class PeerChallenge(models.Model):
                 name="peer_challenge_report_after_visit",
             ),
             models.CheckConstraint(
+                condition=Q(feedback_date__isnull=True)
+                | Q(onsite_end__isnull=True)
+                | Q(feedback_date__gte=F("onsite_end")),
+                name="peer_challenge_feedback_after_visit",
+            ),
+            models.CheckConstraint(
                 condition=Q(progress_review_date__isnull=True)
                 | Q(onsite_end__isnull=True)
                 | Q(progress_review_date__gt=F("onsite_end")),
@@ -91,6 +126,8 @@ class PeerChallenge(models.Model):
             errors["onsite_start"] = "Enter the date the on-site visit starts"
         if self.onsite_start and self.onsite_end and self.onsite_end < self.onsite_start:
             errors["onsite_end"] = "The on-site visit must end on or after the day it starts"
+        if self.feedback_date and self.onsite_end and self.feedback_date < self.onsite_end:
+            errors["feedback_date"] = "The feedback presentation must be on or after the last day of the on-site visit"
         if self.report_published_on and self.onsite_end and self.report_published_on < self.onsite_end:
             errors["report_published_on"] = "The report must be published after the on-site visit"
         if self.progress_review_date and self.onsite_end and self.progress_review_date <= self.onsite_end:
@@ -101,6 +138,32 @@ class PeerChallenge(models.Model):
     @property
     def counts_for_cycle(self) -> bool:
         return self.kind in self.CYCLE_KINDS
+
+    @property
+    def is_open(self) -> bool:
+        """Still moving through its stages: not closed, cancelled or postponed."""
+        return self.stage not in (self.Stage.CLOSED, self.Stage.CANCELLED, self.Stage.POSTPONED)
+
+    def late_milestones(self, today: datetime.date) -> list[LateMilestone]:
+        """The milestones past their expected date: the report 3 months after the visit, the
+        action plan 5 months after, the progress review 12 months after.
+
+        A closed, cancelled or postponed challenge is never late; a visit not yet over neither.
+        """
+        visit_end = self.onsite_end or self.onsite_start
+        if not self.is_open or visit_end is None or visit_end >= today:
+            return []
+        late = []
+        for key, months, done_on, what in (
+            ("report", REPORT_EXPECTED_MONTHS, self.report_published_on, "Report not published"),
+            ("action_plan", ACTION_PLAN_EXPECTED_MONTHS, self.action_plan_published_on, "Action plan not published"),
+            ("progress_review", PROGRESS_REVIEW_EXPECTED_MONTHS, self.progress_review_date, "Progress review not held"),
+        ):
+            expected_by = add_months(visit_end, months)
+            held = done_on is not None and done_on <= today
+            if not held and today > expected_by:
+                late.append(LateMilestone(key, f"{what} {months} months after the visit", expected_by))
+        return late
 
 
 class PeerTeamMember(models.Model):
@@ -131,3 +194,69 @@ class PeerTeamMember(models.Model):
     def clean(self):
         if self.home_council_id and self.challenge_id and self.home_council_id == self.challenge.local_authority_id:
             raise ValidationError({"home_council": "A peer cannot come from the council being challenged"})
+
+
+class FocusArea(models.Model):
+    """An area the council asked the peer team to look at, chosen at scoping."""
+
+    challenge = models.ForeignKey(PeerChallenge, on_delete=models.CASCADE, related_name="focus_areas")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["challenge", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Recommendation(models.Model):
+    """A recommendation of the peer team's report, the council's response and, after the progress
+    review, how far it has gone."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    challenge = models.ForeignKey(PeerChallenge, on_delete=models.CASCADE, related_name="recommendations")
+    text = models.TextField("recommendation")
+    council_response = models.TextField("council's response", blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["challenge", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def tag_class(self) -> str:
+        return {"done": "govuk-tag--green", "in_progress": "govuk-tag--yellow"}.get(self.status, "govuk-tag--grey")
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """A member's secret for subscribing to the region's peer-challenge calendar.
+
+    Calendar applications cannot sign in, so the feed's URL carries this token; deleting the
+    row revokes it and the old URL answers 404.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="calendar_tokens")
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="calendar_token_one_per_user_and_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar token of {self.user} for {self.region}"

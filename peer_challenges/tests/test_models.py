@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture
-def council(region):
-    return LocalAuthorityFactory(region=region, name="Cornwall", gss_code="E06000052")
-
-
 def _clean_errors(challenge: PeerChallenge) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as error:
         challenge.full_clean()

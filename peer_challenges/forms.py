@@ -1,0 +1,215 @@
+"""Forms of the peer-challenge pages: they validate input, the services apply the rules."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size, Submit
+from django import forms
+from django.db import models
+from django.forms.models import fields_for_model
+
+from programmes.models import LocalAuthority, Region
+from sli_portal.forms import GovUKDateField
+
+from . import services
+from .models import PeerChallenge, PeerTeamMember, Recommendation
+
+DATE_FIELDS = {
+    field.name: GovUKDateField for field in PeerChallenge._meta.concrete_fields if isinstance(field, models.DateField)
+}
+
+RECORD_FIELDS = [
+    "local_authority",
+    "kind",
+    "scoping_date",
+    "position_statement_received_on",
+    "onsite_start",
+    "onsite_end",
+    "feedback_date",
+    "report_published_on",
+    "report_url",
+    "action_plan_published_on",
+    "action_plan_url",
+    "progress_review_date",
+    "progress_review_report_published_on",
+    "progress_review_report_url",
+    "notes",
+]
+
+
+def _helper(button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    helper.add_input(Submit("submit", button))
+    return helper
+
+
+class PeerChallengeForm(forms.ModelForm):
+    """The challenge's record: council, kind, dates and links. The stage moves elsewhere."""
+
+    class Meta:
+        model = PeerChallenge
+        fields = RECORD_FIELDS
+        field_classes = {name: cls for name, cls in DATE_FIELDS.items() if name in RECORD_FIELDS}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "local_authority": {"required": "Select the council", "invalid_choice": "Select a council of the region"},
+            "kind": {"required": "Select the kind of peer challenge"},
+            "report_url": {"invalid": "Enter the report link as a web address, like https://www.example.org"},
+            "action_plan_url": {"invalid": "Enter the action plan link as a web address, like https://www.example.org"},
+            "progress_review_report_url": {
+                "invalid": "Enter the progress review report link as a web address, like https://www.example.org"
+            },
+        }
+
+    def __init__(self, *args, region: Region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].queryset = LocalAuthority.objects.filter(region=region, active=True)
+        self.fields["local_authority"].label = "Council"
+        self.fields["local_authority"].empty_label = "Select the council"
+        self.helper = _helper("Save peer challenge")
+
+
+class StageForm(forms.Form):
+    """The dates and links a challenge records as it enters `stage`."""
+
+    def __init__(self, *args, stage: str, challenge: PeerChallenge, **kwargs):
+        names = services.STAGE_FIELDS.get(stage, [])
+        initial = {name: getattr(challenge, name) for name in names}
+        super().__init__(*args, initial=initial, **kwargs)
+        required = dict(services.STAGE_REQUIREMENTS.get(stage, []))
+        fields = fields_for_model(PeerChallenge, fields=names, field_classes=DATE_FIELDS)
+        for name in names:
+            field = fields[name]
+            field.required = name in required
+            if name in required:
+                field.error_messages["required"] = required[name]
+            if isinstance(field, forms.URLField):
+                field.error_messages["invalid"] = "Enter the link as a web address, like https://www.example.org"
+            self.fields[name] = field
+        self.helper = _helper(f"Move to “{PeerChallenge.Stage(stage).label}”")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason"},
+        max_length=2000,
+    )
+
+
+class CancelForm(ReasonForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Why is the challenge cancelled?"
+        self.fields["reason"].error_messages["required"] = "Enter why the challenge is cancelled"
+        self.helper = _helper("Cancel the challenge")
+
+
+class PostponeForm(ReasonForm):
+    new_onsite_start = GovUKDateField(
+        label="New start of the on-site visit", error_messages={"required": "Enter the new start of the on-site visit"}
+    )
+    new_onsite_end = GovUKDateField(label="New end of the on-site visit", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Why is the challenge postponed?"
+        self.fields["reason"].error_messages["required"] = "Enter why the challenge is postponed"
+        self.helper = _helper("Postpone the challenge")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("new_onsite_start"), cleaned.get("new_onsite_end")
+        if start and end and end < start:
+            self.add_error("new_onsite_end", "The on-site visit must end on or after the day it starts")
+        return cleaned
+
+
+class PeerTeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = PeerTeamMember
+        fields = ["name", "role", "job_title", "home_council", "home_organisation", "political_party"]
+        error_messages = {
+            "name": {"required": "Enter the peer's name"},
+            "role": {"required": "Select the peer's role"},
+        }
+
+    def __init__(self, *args, challenge: PeerChallenge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.challenge = challenge
+        # Any council of England may send a peer; the model refuses the challenged one.
+        self.fields["home_council"].queryset = LocalAuthority.objects.filter(active=True).order_by("name")
+        self.fields["home_council"].empty_label = "Not from a council of the list"
+        self.helper = _helper("Save peer")
+
+
+class FocusAreasForm(forms.Form):
+    focus_areas = forms.CharField(
+        label="Focus areas",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One focus area a line, as the council chose them at scoping",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save focus areas")
+
+    def clean_focus_areas(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["focus_areas"].splitlines() if line.strip()]
+        for line in lines:
+            if len(line) > 300:
+                raise forms.ValidationError("Each focus area must be 300 characters or fewer")
+        return lines
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["text", "council_response", "status"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "council_response": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {"text": {"required": "Enter the recommendation"}, "status": {"required": "Select a status"}}
+
+    def __init__(self, *args, challenge: PeerChallenge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.challenge = challenge
+        self.helper = _helper("Save recommendation")
+
+
+class PlanForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of peer challenge",
+        choices=[(k.value, k.label) for k in PeerChallenge.CYCLE_KINDS],
+        initial=PeerChallenge.Kind.CORPORATE,
+        error_messages={"required": "Select the kind of peer challenge", "invalid_choice": "Select the kind"},
+    )
+
+
+class ScheduleFilterForm(forms.Form):
+    """Filters and order of the schedule; a value it does not know is ignored, never an error page."""
+
+    SORTS = {
+        "council": "Council",
+        "status": "Status",
+        "due": "Due date",
+    }
+
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *services.STATUS_LABELS.items()], label="Status"
+    )
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any kind"), *PeerChallenge.Kind.choices],
+        label="Kind of last or booked challenge",
+    )
+    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()), label="Sort by")
+
+    def values(self) -> dict[str, str]:
+        """The valid filters; invalid ones are dropped rather than failing the page."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, "") for name in self.fields if name not in self.errors}

@@ -1,0 +1,221 @@
+"""Stages, late milestones, warnings and the planner."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from peer_challenges import services
+from peer_challenges.models import PeerChallenge, PeerTeamMember
+from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
+from programmes.tests.factories import LocalAuthorityFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+Stage = PeerChallenge.Stage
+
+
+# Late milestones
+
+
+def _late_keys(challenge, today):
+    return [m.key for m in challenge.late_milestones(today)]
+
+
+def test_report_is_late_the_day_after_3_months(challenge):
+    assert _late_keys(challenge, D(2024, 1, 6)) == []
+    assert _late_keys(challenge, D(2024, 1, 7)) == ["report"]
+
+
+def test_action_plan_is_late_after_5_months(challenge):
+    challenge.report_published_on = D(2023, 12, 1)
+    assert _late_keys(challenge, D(2024, 3, 6)) == []
+    assert _late_keys(challenge, D(2024, 3, 7)) == ["action_plan"]
+
+
+def test_progress_review_is_late_after_12_months(challenge):
+    challenge.report_published_on = D(2023, 12, 1)
+    challenge.action_plan_published_on = D(2024, 2, 1)
+    assert _late_keys(challenge, D(2024, 10, 6)) == []
+    assert _late_keys(challenge, D(2024, 10, 7)) == ["progress_review"]
+    challenge.progress_review_date = D(2024, 11, 1)  # booked, not yet held
+    assert _late_keys(challenge, D(2024, 10, 20)) == ["progress_review"]
+    assert _late_keys(challenge, D(2024, 11, 1)) == []
+
+
+@pytest.mark.parametrize("stage", [Stage.CLOSED, Stage.CANCELLED, Stage.POSTPONED])
+def test_a_finished_or_stopped_challenge_is_never_late(challenge, stage):
+    challenge.stage = stage
+    assert challenge.late_milestones(D(2026, 1, 1)) == []
+
+
+def test_late_challenges_lists_the_regions_late_ones(challenge, region):
+    PeerChallengeFactory(local_authority=LocalAuthorityFactory(region=region), stage=Stage.CLOSED)
+    late = services.late_challenges(region, today=D(2024, 1, 7))
+    assert [(item.challenge, [m.label for m in item.late]) for item in late] == [
+        (challenge, ["Report not published 3 months after the visit"])
+    ]
+
+
+# Stages
+
+
+def test_a_challenge_moves_to_the_next_stage_with_its_dates(challenge, coordinator):
+    services.move_to_stage(
+        challenge=challenge,
+        stage=Stage.REPORT_PUBLISHED,
+        by=coordinator,
+        values={"report_published_on": D(2023, 12, 1), "report_url": "https://example.org/report"},
+    )
+    challenge.refresh_from_db()
+    assert (challenge.stage, challenge.report_published_on) == (Stage.REPORT_PUBLISHED, D(2023, 12, 1))
+    assert challenge.history.first().history_user == coordinator
+
+
+@pytest.mark.parametrize("target", [Stage.ACTION_PLAN_PUBLISHED, Stage.ON_SITE, Stage.PROPOSED, Stage.CLOSED])
+def test_illegal_stage_transitions_are_refused(challenge, coordinator, target):
+    with pytest.raises(ValidationError) as error:
+        services.move_to_stage(challenge=challenge, stage=target, by=coordinator)
+    assert "cannot move to" in error.value.message_dict["stage"][0]
+    challenge.refresh_from_db()
+    assert challenge.stage == Stage.FEEDBACK
+
+
+def test_a_stage_needs_its_dates(challenge, coordinator):
+    with pytest.raises(ValidationError) as error:
+        services.move_to_stage(challenge=challenge, stage=Stage.REPORT_PUBLISHED, by=coordinator, values={})
+    assert error.value.message_dict["report_published_on"] == ["Enter the date the report was published"]
+
+
+def test_a_progress_review_must_be_after_the_visit(challenge, coordinator):
+    challenge.stage = Stage.ACTION_PLAN_PUBLISHED
+    with pytest.raises(ValidationError) as error:
+        services.move_to_stage(
+            challenge=challenge,
+            stage=Stage.PROGRESS_REVIEW,
+            by=coordinator,
+            values={"progress_review_date": D(2023, 10, 5)},
+        )
+    assert "progress_review_date" in error.value.message_dict
+
+
+def test_feedback_cannot_be_before_the_end_of_the_visit(challenge):
+    challenge.feedback_date = D(2023, 10, 4)
+    with pytest.raises(ValidationError) as error:
+        challenge.full_clean()
+    assert "feedback_date" in error.value.message_dict
+
+
+def test_postpone_keeps_the_reason_and_the_new_dates_then_resumes(council, coordinator):
+    challenge = PeerChallengeFactory(
+        local_authority=council, stage=Stage.SCOPING, onsite_start=D(2024, 3, 4), onsite_end=D(2024, 3, 7)
+    )
+    services.postpone_challenge(
+        challenge=challenge, by=coordinator, reason="Election purdah", new_onsite_start=D(2024, 6, 10)
+    )
+    challenge.refresh_from_db()
+    assert (challenge.stage, challenge.status_reason) == (Stage.POSTPONED, "Election purdah")
+    assert (challenge.onsite_start, challenge.onsite_end) == (D(2024, 6, 10), D(2024, 6, 13))
+    assert services.allowed_next_stages(challenge) == list(services.RESUME_STAGES)
+    services.move_to_stage(
+        challenge=challenge, stage=Stage.SCOPING, by=coordinator, values={"scoping_date": D(2024, 1, 10)}
+    )
+    challenge.refresh_from_db()
+    assert (challenge.stage, challenge.status_reason) == (Stage.SCOPING, "")
+
+
+def test_a_challenge_after_its_visit_cannot_be_postponed_or_cancelled(challenge, coordinator):
+    with pytest.raises(ValidationError):
+        services.postpone_challenge(challenge=challenge, by=coordinator, reason="x", new_onsite_start=D(2024, 1, 1))
+    with pytest.raises(ValidationError):
+        services.cancel_challenge(challenge=challenge, by=coordinator, reason="x")
+
+
+def test_cancel_needs_a_reason(council, coordinator):
+    challenge = PeerChallengeFactory(local_authority=council, stage=Stage.PROPOSED, onsite_start=None, onsite_end=None)
+    with pytest.raises(ValidationError) as error:
+        services.cancel_challenge(challenge=challenge, by=coordinator, reason="  ")
+    assert error.value.message_dict["reason"] == ["Enter why the challenge is cancelled"]
+    services.cancel_challenge(challenge=challenge, by=coordinator, reason="The council withdrew")
+    assert PeerChallenge.objects.get(pk=challenge.pk).stage == Stage.CANCELLED
+
+
+# Warnings
+
+
+def test_two_visits_of_the_region_in_the_same_week_are_flagged(challenge, region, other_region):
+    same_week = PeerChallengeFactory(
+        local_authority=LocalAuthorityFactory(region=region), onsite_start=D(2023, 10, 2), onsite_end=D(2023, 10, 2)
+    )
+    PeerChallengeFactory(  # the week after
+        local_authority=LocalAuthorityFactory(region=region), onsite_start=D(2023, 10, 9), onsite_end=D(2023, 10, 12)
+    )
+    PeerChallengeFactory(  # another region
+        local_authority=LocalAuthorityFactory(region=other_region),
+        onsite_start=D(2023, 10, 3),
+        onsite_end=D(2023, 10, 6),
+    )
+    assert services.same_week_visits(challenge) == [same_week]
+
+
+def test_a_peer_on_two_teams_on_overlapping_dates_is_flagged(challenge, region):
+    mine = PeerTeamMemberFactory(challenge=challenge, name="Joanne Whitaker")
+    overlapping = PeerChallengeFactory(
+        local_authority=LocalAuthorityFactory(region=region), onsite_start=D(2023, 10, 5), onsite_end=D(2023, 10, 8)
+    )
+    theirs = PeerTeamMemberFactory(challenge=overlapping, name="joanne  whitaker")
+    later = PeerChallengeFactory(
+        local_authority=LocalAuthorityFactory(region=region), onsite_start=D(2023, 10, 7), onsite_end=D(2023, 10, 10)
+    )
+    PeerTeamMemberFactory(challenge=later, name="Joanne Whitaker")
+    PeerTeamMemberFactory(challenge=overlapping, name="Someone Else")
+    assert services.peer_clashes(challenge) == [(mine, theirs)]
+
+
+def test_a_peer_from_the_challenged_council_is_refused(challenge, council):
+    member = PeerTeamMember(challenge=challenge, name="Local Officer", role="officer_peer", home_council=council)
+    with pytest.raises(ValidationError) as error:
+        services.save_team_member(member=member)
+    assert error.value.message_dict["home_council"] == ["A peer cannot come from the council being challenged"]
+    assert not PeerTeamMember.objects.exists()
+
+
+# Planner
+
+
+@time_machine.travel(datetime.datetime(2025, 1, 15, 12, tzinfo=datetime.UTC), tick=False)
+def test_plan_proposes_today_to_the_latest_compliant_date(council, coordinator):
+    PeerChallengeFactory(
+        local_authority=council, stage=Stage.CLOSED, onsite_start=D(2020, 10, 3), onsite_end=D(2020, 10, 6)
+    )
+    cycle = services.region_cycle_statuses(council.region)[0]
+    proposal = services.propose_window(cycle)
+    assert (cycle.status, proposal.window_start, proposal.window_end) == ("due", D(2025, 1, 15), D(2025, 10, 6))
+    challenge = services.plan_challenge(local_authority=council, by=coordinator)
+    assert (challenge.stage, challenge.kind) == (Stage.PROPOSED, PeerChallenge.Kind.CORPORATE)
+    assert "15 January 2025 and 6 October 2025" in challenge.notes
+
+
+def test_an_overdue_council_gets_a_six_month_window(council):
+    PeerChallengeFactory(
+        local_authority=council, stage=Stage.CLOSED, onsite_start=D(2015, 10, 3), onsite_end=D(2015, 10, 6)
+    )
+    cycle = services.region_cycle_statuses(council.region, today=D(2025, 1, 15))[0]
+    assert services.propose_window(cycle, today=D(2025, 1, 15)).window_end == D(2025, 7, 15)
+
+
+def test_plan_is_refused_for_a_current_council_and_twice(council, challenge, coordinator, region):
+    with pytest.raises(ValidationError):
+        services.plan_challenge(local_authority=council, by=coordinator, today=D(2024, 1, 1))
+    never = LocalAuthorityFactory(region=region)
+    services.plan_challenge(local_authority=never, by=coordinator)
+    with pytest.raises(ValidationError, match="already has a challenge being planned"):
+        services.plan_challenge(local_authority=never, by=coordinator)
+
+
+def test_focus_areas_are_replaced_in_order(challenge):
+    services.set_focus_areas(challenge=challenge, texts=["Place leadership", "", "  Financial   resilience "])
+    services.set_focus_areas(challenge=challenge, texts=["Workforce", "Place leadership"])
+    assert [a.text for a in challenge.focus_areas.all()] == ["Workforce", "Place leadership"]
