@@ -3,6 +3,9 @@ quarterly meetings and the QI projects badged under SLI."""
 
 from __future__ import annotations
 
+import os
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -175,13 +178,24 @@ class QuarterlyUpdate(models.Model):
         return self.submitted_at is not None
 
 
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """A generated name: never the uploader's, which could clash or carry a path or a script."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
 class Evidence(models.Model):
-    """A link or a file that backs a quarterly update."""
+    """A link or a file that backs a quarterly update.
+
+    Files are private to the region: they are served by a view that checks access, never from a
+    public media URL.
+    """
 
     update = models.ForeignKey(QuarterlyUpdate, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(max_length=200)
     link = models.URLField(blank=True)
-    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    file = models.FileField(upload_to=evidence_upload_to, blank=True)
+    original_name = models.CharField(max_length=255, blank=True, help_text="The file's name on the uploader's computer")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 

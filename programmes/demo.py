@@ -11,7 +11,8 @@ functions that load it follow, one per part of the domain.
 - Loading is idempotent: every row is found by its natural key and saved only when a value
   differs, so a second run adds no row and no history. Run on a later day, it moves the dated
   rows to that day (and drops the active plan's updates and meetings that fall outside it).
-- Snapshots are not part of the demo: the monthly task builds them.
+- Snapshots: the last three months published with their PDFs, and this month's draft
+  (`snapshots.demo`).
 """
 
 from __future__ import annotations
@@ -23,15 +24,26 @@ from typing import TextIO
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, is_password_usable, make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from peer_challenges.models import PeerChallenge, PeerTeamMember
-from priorities.models import KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
+from priorities.models import (
+    Evidence,
+    KeyObjective,
+    MeetingAction,
+    PriorityArea,
+    Project,
+    QuarterlyMeeting,
+    QuarterlyUpdate,
+)
 from programmes.models import ActionPlan, Event, LocalAuthority, Membership, Region
 from sli_portal.quarters import Quarter
+from snapshots.demo import load_demo_snapshots
+from snapshots.models import Snapshot
 
 User = get_user_model()
 Kind = LocalAuthority.Kind
@@ -564,7 +576,9 @@ PEER_CHALLENGE_MANAGERS = ("Paul Clarke", "Sarah Ahmed")  # of the Local Governm
 # --- Loading ---------------------------------------------------------------------------------
 
 
-def load_demo(*, today: datetime.date | None = None, stdout: TextIO | None = None) -> dict[str, int]:
+def load_demo(
+    *, today: datetime.date | None = None, stdout: TextIO | None = None, render_snapshots: bool = True
+) -> dict[str, int]:
     """Create or bring up to date the whole demo, in one transaction; return the rows of each model."""
     today = today or timezone.localdate()
     rows = _Rows()
@@ -576,10 +590,12 @@ def load_demo(*, today: datetime.date | None = None, stdout: TextIO | None = Non
         plan = _load_active_plan(rows, region, closed, today)
         objectives = _load_priorities(rows, plan, users, PRIORITIES, _active_objectives(plan))
         _load_updates(rows, plan, objectives, today)
+        _load_evidence(rows, plan)
         _load_meetings(rows, plan, users, today)
         _load_projects(rows, region, plan, councils)
         _load_events(rows, region, today)
         _load_peer_challenges(rows, councils, today)
+        load_demo_snapshots(region=region, today=today, render=render_snapshots)
     counts = demo_counts()
     if stdout is not None:
         # After the commit: a closed pipe must not undo the load.
@@ -592,7 +608,7 @@ def demo_counts() -> dict[str, int]:
         model.__name__: model.objects.count()
         for model in (
             Region, LocalAuthority, User, Membership, ActionPlan, PriorityArea, KeyObjective, QuarterlyUpdate,
-            QuarterlyMeeting, MeetingAction, Project, Event, PeerChallenge, PeerTeamMember,
+            QuarterlyMeeting, MeetingAction, Project, Event, PeerChallenge, PeerTeamMember, Snapshot, Evidence,
         )
     }  # fmt: skip
 
@@ -958,6 +974,44 @@ def _load_events(rows: _Rows, region: Region, today: datetime.date) -> None:
 
 
 # --- Peer challenges -------------------------------------------------------------------------
+
+
+# A one-page PDF small enough to keep in the source: the demo needs neither WeasyPrint nor the network.
+DEMO_EVIDENCE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+EVIDENCE = [  # (key objective number, title, link, or None for the demo PDF)
+    (1, "UKHSA South West health protection assurance framework", "https://www.gov.uk/government/organisations/uk-health-security-agency"),
+    (1, "Self-assessment summary for the network", None),
+    (4, "Inclusion health: a framework for action (OHID)", "https://www.gov.uk/government/publications/inclusion-health-framework"),
+    (8, "Smokefree generation policy paper", "https://www.gov.uk/government/publications/stopping-the-start-our-new-plan-to-create-a-smokefree-generation"),
+    (10, "Real-time surveillance of suspected suicides: guidance", None),
+]  # fmt: skip
+
+
+def _load_evidence(rows: _Rows, plan: ActionPlan) -> None:
+    """Links and a file on the last submitted update of a few objectives; files are created once."""
+    for number, title, link in EVIDENCE:
+        update = (
+            QuarterlyUpdate.objects.filter(
+                key_objective__plan=plan, key_objective__number=number, submitted_at__isnull=False
+            )
+            .order_by("-quarter")
+            .first()
+        )
+        if update is None:
+            continue
+        lookup = {"update": update, "title": title}
+        if link:
+            rows.upsert(Evidence, lookup, {"link": link, "added_by": update.author})
+        elif not Evidence.objects.filter(**lookup).exists():
+            evidence = Evidence(**lookup, added_by=update.author, original_name=f"{slugify(title)}.pdf")
+            evidence.file.save(evidence.original_name, ContentFile(DEMO_EVIDENCE_PDF), save=False)
+            _save(evidence)
+            rows.created += 1
 
 
 def _load_peer_challenges(rows: _Rows, councils: dict[str, LocalAuthority], today: datetime.date) -> None:

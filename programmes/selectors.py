@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from .models import ActionPlan, Event, Membership, Region
@@ -32,22 +32,84 @@ def current_public_plan(region: Region) -> ActionPlan | None:
 
 
 def region_public_summary(region: Region) -> RegionPublicSummary:
-    from priorities.models import PriorityArea
     from snapshots.models import Snapshot
 
     plan = current_public_plan(region)
-    priority_areas = []
-    if plan:
-        priority_areas = list(
-            PriorityArea.objects.filter(plan=plan)
-            .select_related("lead", "deputy_lead")
-            .prefetch_related("key_objectives")
-            .order_by("number")
-        )
+    priority_areas = list(_public_priority_areas(plan)) if plan else []
     events = list(Event.objects.filter(region=region, starts_at__gte=timezone.now()).order_by("starts_at")[:5])
-    snapshots = list(Snapshot.objects.published().filter(region=region).order_by("-month")[:6])
+    snapshots = list(Snapshot.objects.published().filter(region=region).select_related("region").order_by("-month")[:6])
     return RegionPublicSummary(region, plan, priority_areas, events, snapshots)
 
 
 def memberships_for(user) -> QuerySet[Membership]:
     return Membership.objects.for_user(user).select_related("region", "local_authority")
+
+
+def _public_priority_areas(plan: ActionPlan):
+    """The plan's priority areas with only their signed-off objectives, in `public_objectives`:
+    an objective still proposed is the network's draft, not yet anyone else's business."""
+    from priorities.models import KeyObjective, PriorityArea
+
+    signed_off = KeyObjective.objects.filter(sign_off_state=KeyObjective.SignOff.SIGNED_OFF).order_by("number")
+    return (
+        PriorityArea.objects.filter(plan=plan)
+        .select_related("lead", "deputy_lead")
+        .prefetch_related(Prefetch("key_objectives", queryset=signed_off, to_attr="public_objectives"))
+        .order_by("number")
+    )
+
+
+# --- Action plans ----------------------------------------------------------------------------
+
+
+def region_plans(region: Region) -> QuerySet[ActionPlan]:
+    """Every plan of the region, newest period first, with the plan each builds on."""
+    return ActionPlan.objects.filter(region=region).select_related("builds_on").order_by("-start_date", "title")
+
+
+def plan_overview(plan: ActionPlan) -> list:
+    """The plan's priority areas, each objective carrying its latest submitted update as
+    `latest_update` (None without one); four queries whatever the size of the plan."""
+    from priorities.selectors import latest_submitted_updates, plan_priority_areas
+
+    areas = list(plan_priority_areas(plan))
+    latest = latest_submitted_updates(plan)
+    for area in areas:
+        for objective in area.key_objectives.all():
+            objective.latest_update = latest.get(objective.pk)
+    return areas
+
+
+@dataclass
+class PublicPlan:
+    """What anyone may read of a published plan: signed-off objectives and submitted progress."""
+
+    region: Region
+    plan: ActionPlan
+    priority_areas: list
+
+
+def public_plan(region: Region) -> PublicPlan | None:
+    plan = current_public_plan(region)
+    if plan is None:
+        return None
+    from priorities.selectors import latest_submitted_updates
+
+    areas = list(_public_priority_areas(plan))
+    # Submitted updates only: a draft's narrative is the lead's work in progress.
+    latest = latest_submitted_updates(plan)
+    for area in areas:
+        for objective in area.public_objectives:
+            objective.latest_update = latest.get(objective.pk)
+    return PublicPlan(region, plan, areas)
+
+
+# --- Events ----------------------------------------------------------------------------------
+
+
+def region_events(region: Region) -> QuerySet[Event]:
+    return Event.objects.filter(region=region).order_by("starts_at", "title")
+
+
+def upcoming_events(region: Region, *, limit: int = 5) -> QuerySet[Event]:
+    return region_events(region).filter(starts_at__gte=timezone.now())[:limit]

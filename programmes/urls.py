@@ -4,4 +4,20 @@ from . import views
 
 urlpatterns = [
     path("regions/<slug:slug>/", views.region_home, name="region_home"),
+    path("regions/<slug:slug>/plan/", views.public_plan, name="public_plan"),
+    path("regions/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
+    path("regions/<slug:slug>/plans/", views.plan_list, name="plan_list"),
+    path("regions/<slug:slug>/plans/new/", views.plan_create, name="plan_create"),
+    path("regions/<slug:slug>/plans/import/", views.plan_import, name="plan_import"),
+    path("regions/<slug:slug>/plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("regions/<slug:slug>/plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
+    path("regions/<slug:slug>/plans/<int:plan_id>/status/", views.plan_status, name="plan_status"),
+    path("regions/<slug:slug>/plans/<int:plan_id>/copy/", views.plan_copy, name="plan_copy"),
+    path("regions/<slug:slug>/plans/<int:plan_id>/export.csv", views.plan_export_csv, name="plan_export_csv"),
+    path("regions/<slug:slug>/plans/<int:plan_id>/export.xlsx", views.plan_export_xlsx, name="plan_export_xlsx"),
+    path("regions/<slug:slug>/plans/<int:plan_id>/report.pdf", views.plan_export_pdf, name="plan_export_pdf"),
+    path("regions/<slug:slug>/events/", views.event_list, name="event_list"),
+    path("regions/<slug:slug>/events/new/", views.event_create, name="event_create"),
+    path("regions/<slug:slug>/events/<int:event_id>/edit/", views.event_edit, name="event_edit"),
+    path("regions/<slug:slug>/events/<int:event_id>/delete/", views.event_delete, name="event_delete"),
 ]

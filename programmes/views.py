@@ -1,10 +1,270 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Programme pages: the region's public page and plan, the dashboard, action plans, events.
 
-from .models import Region
-from .selectors import region_public_summary
+Every view checks the user's access to the URL's region first (programmes.access), then looks
+its object up inside that region, so another region's ids are 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import exports, services
+from .access import get_region_for_user
+from .dashboard import region_dashboard
+from .filters import EventFilter, PlanFilter
+from .forms import CopyPlanForm, EventForm, PlanForm, PlanImportForm, PlanStatusForm
+from .models import ActionPlan, Event, Region
+from .selectors import (
+    plan_overview,
+    region_events,
+    region_plans,
+    region_public_summary,
+)
+from .selectors import public_plan as public_plan_of
+
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _get_plan(request: HttpRequest, slug: str, plan_id: int, *, need: str = "read"):
+    region, access = get_region_for_user(request, slug, need=need)
+    plan = get_object_or_404(ActionPlan.objects.select_related("region", "builds_on"), pk=plan_id, region=region)
+    return region, access, plan
+
+
+def _get_event(request: HttpRequest, slug: str, event_id: int, *, need: str = "coordinate"):
+    region, access = get_region_for_user(request, slug, need=need)
+    return region, get_object_or_404(Event, pk=event_id, region=region)
+
+
+# --- Public pages ----------------------------------------------------------------------------
+
+
+@require_GET
 def region_home(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
     return render(request, "programmes/region_home.html", {"summary": region_public_summary(region)})
+
+
+@require_GET
+def public_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    region = get_object_or_404(Region, slug=slug)
+    page = public_plan_of(region)
+    if page is None:
+        raise Http404("No plan has been published for this region")
+    return render(request, "programmes/public_plan.html", {"page": page})
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    return render(request, "programmes/dashboard.html", {"dashboard": region_dashboard(region), "access": access})
+
+
+# --- Action plans ----------------------------------------------------------------------------
+
+
+@require_GET
+def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    plans = PlanFilter(request.GET, queryset=region_plans(region))
+    return render(request, "programmes/plan_list.html", {"region": region, "access": access, "filter": plans})
+
+
+@GET_POST
+def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug, need="coordinate")
+    form = PlanForm(request.POST or None, region=region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_plan(region=region, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Draft plan “{plan.title}” created")
+            return redirect("plan_detail", region.slug, plan.pk)
+    return render(request, "programmes/plan_form.html", {"region": region, "form": form, "plan": None})
+
+
+@require_GET
+def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    region, access, plan = _get_plan(request, slug, plan_id)
+    transitions = [(to, services.TRANSITION_ACTIONS[to]) for to in services.allowed_transitions(plan)]
+    context = {
+        "region": region,
+        "access": access,
+        "plan": plan,
+        "priority_areas": plan_overview(plan),
+        "followed_by": list(plan.followed_by.order_by("start_date")),
+        "transitions": transitions if access.can_coordinate else [],
+    }
+    return render(request, "programmes/plan_detail.html", context)
+
+
+@GET_POST
+def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    region, access, plan = _get_plan(request, slug, plan_id, need="coordinate")
+    if plan.status == ActionPlan.Status.CLOSED:
+        messages.error(request, "A closed plan cannot be changed")
+        return redirect("plan_detail", region.slug, plan.pk)
+    form = PlanForm(request.POST or None, region=region, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_plan(plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Plan saved")
+            return redirect("plan_detail", region.slug, plan.pk)
+    return render(request, "programmes/plan_form.html", {"region": region, "form": form, "plan": plan})
+
+
+@require_POST
+def plan_status(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    region, access, plan = _get_plan(request, slug, plan_id, need="coordinate")
+    form = PlanStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Select a status for the plan")
+        return redirect("plan_detail", region.slug, plan.pk)
+    try:
+        services.change_plan_status(plan=plan, to=form.cleaned_data["to"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{plan.title}” is now {plan.get_status_display().lower()}")
+    return redirect("plan_detail", region.slug, plan.pk)
+
+
+@GET_POST
+def plan_copy(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    region, access, plan = _get_plan(request, slug, plan_id, need="coordinate")
+    form = CopyPlanForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_plan = services.copy_plan(plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Draft plan “{new_plan.title}” created from “{plan.title}”")
+            return redirect("plan_detail", region.slug, new_plan.pk)
+    return render(request, "programmes/plan_copy.html", {"region": region, "form": form, "plan": plan})
+
+
+@GET_POST
+def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug, need="coordinate")
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            priorities = exports.parse_plan_table(exports.read_table(data["file"]), region=region)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            try:
+                plan = services.import_plan(
+                    region=region,
+                    title=data["title"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    priorities=priorities,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"Draft plan “{plan.title}” imported")
+                return redirect("plan_detail", region.slug, plan.pk)
+    return render(request, "programmes/plan_import.html", {"region": region, "form": form, "columns": exports.COLUMNS})
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def plan_export_csv(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    region, access, plan = _get_plan(request, slug, plan_id)
+    return _download(exports.export_csv(plan), "text/csv; charset=utf-8", exports.export_filename(plan, "csv"))
+
+
+@require_GET
+def plan_export_xlsx(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    region, access, plan = _get_plan(request, slug, plan_id)
+    return _download(
+        exports.export_xlsx(plan),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.export_filename(plan, "xlsx"),
+    )
+
+
+@require_GET
+def plan_export_pdf(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    region, access, plan = _get_plan(request, slug, plan_id)
+    return _download(exports.export_pdf(plan), "application/pdf", exports.export_filename(plan, "pdf"))
+
+
+# --- Events ----------------------------------------------------------------------------------
+
+
+@require_GET
+def event_list(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    events = EventFilter(request.GET, queryset=region_events(region))
+    return render(request, "programmes/event_list.html", {"region": region, "access": access, "filter": events})
+
+
+@GET_POST
+def event_create(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug, need="coordinate")
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.create_event(region=region, **form.event_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Event “{event.title}” added")
+            return redirect("event_list", region.slug)
+    return render(request, "programmes/event_form.html", {"region": region, "form": form, "event": None})
+
+
+@GET_POST
+def event_edit(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
+    region, event = _get_event(request, slug, event_id)
+    form = EventForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_event(event=event, **form.event_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Event “{event.title}” saved")
+            return redirect("event_list", region.slug)
+    return render(request, "programmes/event_form.html", {"region": region, "form": form, "event": event})
+
+
+@GET_POST
+def event_delete(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
+    region, event = _get_event(request, slug, event_id)
+    if request.method == "POST":
+        services.delete_event(event=event)
+        messages.success(request, f"Event “{event.title}” deleted")
+        return redirect("event_list", region.slug)
+    return render(request, "programmes/event_delete.html", {"region": region, "event": event})

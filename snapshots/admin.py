@@ -3,7 +3,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Snapshot
+from .models import Snapshot, Subscriber
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    """Read-mostly: people subscribe and unsubscribe themselves; an admin may remove an address."""
+
+    list_display = ["email", "region", "created_at", "confirmed_at"]
+    list_filter = ["region", ("confirmed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["region"]
+    search_fields = ["email"]
+    readonly_fields = ["token", "created_at", "confirmed_at"]
 
 
 @admin.register(Snapshot)
@@ -24,6 +35,7 @@ class SnapshotAdmin(SimpleHistoryAdmin):
         "page_count",
         "content_hash",
         "render_requested_at",
+        "render_started_at",
         "rendered_at",
         "published_at",
         "published_by",
@@ -43,6 +55,7 @@ class SnapshotAdmin(SimpleHistoryAdmin):
                     "page_count",
                     "content_hash",
                     "render_requested_at",
+                    "render_started_at",
                     "rendered_at",
                     "published_at",
                     "published_by",

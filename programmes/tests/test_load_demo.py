@@ -161,8 +161,10 @@ class TestTheLoadedDemo:
             peer for peer in PeerTeamMember.objects.all() if peer.home_council_id == peer.challenge.local_authority_id
         ]
 
-    def test_the_demo_leaves_snapshots_to_the_monthly_task(self, db):
-        assert not Snapshot.objects.exists()
+    def test_the_demo_has_published_snapshots_and_this_months_draft(self, db):
+        assert Snapshot.objects.filter(state=Snapshot.State.PUBLISHED).count() == 3
+        assert Snapshot.objects.filter(state=Snapshot.State.DRAFT).count() == 1
+        assert all(snapshot.pdf for snapshot in Snapshot.objects.published())
 
 
 def test_refuses_to_run_when_debug_is_off(db, settings):

@@ -26,7 +26,7 @@ from programmes.tests.factories import (
     RegionFactory,
 )
 from sli_portal.quarters import Quarter
-from snapshots.tests.factories import SnapshotFactory
+from snapshots.tests.factories import SnapshotFactory, SubscriberFactory
 
 PORTAL_APPS = {"programmes", "priorities", "snapshots", "peer_challenges"}
 
@@ -43,6 +43,7 @@ FACTORIES = [
     QuarterlyMeetingFactory,
     ProjectFactory,
     SnapshotFactory,
+    SubscriberFactory,
     PeerChallengeFactory,
 ]
 by_model = pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f._meta.model.__name__)

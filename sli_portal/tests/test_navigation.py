@@ -21,10 +21,14 @@ def test_entries_whose_pages_do_not_exist_are_left_out(client, coordinator, regi
     assert "Administration" not in labels
 
 
-def test_signing_in_lands_on_home_while_no_workspace_page_exists(client, coordinator, region):
+def test_a_coordinator_lands_on_the_dashboard(client, coordinator, region):
     response = client.post(reverse("login"), {"username": "coordinator", "password": "correct-horse-battery"})
-    assert response.status_code == 302
-    assert response["Location"] in (reverse("home"), f"/regions/{region.slug}/dashboard/")
+    assert response["Location"] == f"/regions/{region.slug}/dashboard/"
+
+
+def test_someone_without_a_region_lands_home(client, superuser):
+    client.force_login(superuser)
+    assert client.get(reverse("login"))["Location"] == reverse("home")
 
 
 def test_next_wins_over_the_landing_page(client, coordinator, region):

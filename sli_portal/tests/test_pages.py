@@ -74,7 +74,14 @@ def draft_snapshot(region):
 
 
 def test_home_shows_the_single_regions_published_plan_to_anonymous_users(client, plan, priority_1, published_snapshot):
-    KeyObjectiveFactory(priority_area=priority_1, number=14, title="Healthy weight plans in every council")
+    KeyObjectiveFactory(
+        priority_area=priority_1,
+        number=14,
+        title="Healthy weight plans in every council",
+        sign_off_state="signed_off",
+        signed_off_at=timezone.now(),
+    )
+    KeyObjectiveFactory(priority_area=priority_1, number=15, title="A proposal the network has not signed off")
 
     response = client.get(reverse("home"))
 
@@ -85,6 +92,7 @@ def test_home_shows_the_single_regions_published_plan_to_anonymous_users(client,
     assert "Priority 1: Healthy places" in content
     assert f"DPH lead: {priority_1.lead.get_full_name()}" in content
     assert "Key Objective 14: Healthy weight plans in every council" in content
+    assert "A proposal the network has not signed off" not in content
     assert published_snapshot.title in content
     assert 'href="mailto:sli@south-west.example.org"' in content
 
@@ -180,11 +188,11 @@ def test_login_page_renders(client, db):
     assert "govuk-error-summary" not in content
 
 
-def test_login_with_the_right_password_redirects_home(client, coordinator):
+def test_login_with_the_right_password_lands_on_the_dashboard(client, coordinator, region):
     response = client.post(reverse("login"), {"username": "coordinator", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("dashboard", args=[region.slug])
     assert client.session["_auth_user_id"] == str(coordinator.pk)
 
 

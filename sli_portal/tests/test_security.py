@@ -46,3 +46,8 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client, re
 
 def test_pages_cannot_be_framed(client, region):
     assert client.get(reverse("home"))["X-Frame-Options"] == "DENY"
+
+
+def test_sessions_expire_after_inactivity(settings):
+    assert settings.SESSION_COOKIE_AGE <= 2 * 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST, "each request must renew the session, so only inactivity ends it"

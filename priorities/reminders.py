@@ -1,0 +1,173 @@
+"""E-mails about quarterly updates: reminders to DPH leads and the coordinators' weekly digest.
+
+Every message goes through `send_once` with a key naming what it is about and for whom, so a
+job that runs twice (or a beat that fires again after a restart) never sends a message twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from programmes.models import ActionPlan, Membership, Region
+from sli_portal.notifications import send_once
+from sli_portal.quarters import Quarter
+
+from . import selectors
+from .models import QuarterlyUpdate
+
+# A lead hears about a quarter's updates this many days before they are due, then once overdue.
+DAYS_BEFORE_DUE = 7
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def absolute_url(view_name: str, *args) -> str:
+    """Links in e-mails need the portal's address; PORTAL_BASE_URL names it in production."""
+    base = getattr(settings, "PORTAL_BASE_URL", "") or DEFAULT_BASE_URL
+    return base.rstrip("/") + reverse(view_name, args=args)
+
+
+def _day_month_year(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _reminder_kind(region: Region, quarter: Quarter, today: datetime.date) -> str | None:
+    due = selectors.update_due_date(region, quarter)
+    if today > due:
+        return "overdue"
+    if today >= due - datetime.timedelta(days=DAYS_BEFORE_DUE):
+        return "due"
+    return None
+
+
+def _active_plans():
+    return ActionPlan.objects.filter(status=ActionPlan.Status.ACTIVE).select_related("region")
+
+
+def send_update_reminders(*, today: datetime.date) -> int:
+    """E-mail each lead and deputy whose signed-off objectives lack a submitted update for the
+    last closed quarter (or, with a short due period, the current one): once when the due date
+    is DAYS_BEFORE_DUE days away or nearer, once when it has passed. Returns how many were sent."""
+    sent = 0
+    current = Quarter.from_date(today)
+    for plan in _active_plans():
+        region = plan.region
+        for quarter in (current.previous(), current):
+            kind = _reminder_kind(region, quarter, today)
+            if kind is None or quarter.end_date < plan.start_date or (kind == "overdue" and quarter == current):
+                continue
+            due = selectors.update_due_date(region, quarter)
+            by_person = defaultdict(list)
+            for objective in selectors.objectives_missing_update(plan, quarter):
+                area = objective.priority_area
+                for person in (area.lead, area.deputy_lead):
+                    if person is not None and person.is_active and person.email:
+                        by_person[person].append(objective)
+            for person, objectives in by_person.items():
+                body = render_to_string(
+                    "priorities/emails/update_reminder.txt",
+                    {
+                        "person": person,
+                        "region": region,
+                        "quarter": quarter,
+                        "due": due,
+                        "overdue": kind == "overdue",
+                        "objectives": [
+                            (o, absolute_url("update_edit", region.slug, o.pk, quarter.code)) for o in objectives
+                        ],
+                        "my_priorities_url": absolute_url("my_priorities", region.slug),
+                    },
+                )
+                subject = (
+                    f"Overdue: {quarter} SLI updates were due on {_day_month_year(due)}"
+                    if kind == "overdue"
+                    else f"{quarter} SLI updates are due by {_day_month_year(due)}"
+                )
+                key = f"update-{kind}:{region.slug}:{quarter.code}:user-{person.pk}"
+                sent += send_once(key=key, to=person.email, subject=subject, body=body)
+    return sent
+
+
+@dataclass
+class Digest:
+    region: Region
+    plan: ActionPlan | None
+    quarter: Quarter
+    due: datetime.date
+    overdue: bool
+    missing: list
+    submitted: list
+    late_actions: list
+    meetings: list
+
+
+def coordinator_digest(region: Region, today: datetime.date) -> Digest:
+    """What a coordinator needs on Monday: updates due or overdue, submitted this week, late actions."""
+    plan = selectors.active_plan(region)
+    quarter = Quarter.from_date(today).previous()
+    due = selectors.update_due_date(region, quarter)
+    missing, submitted = [], []
+    if plan:
+        missing = list(selectors.objectives_missing_update(plan, quarter))
+        week_ago = datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time.min, tzinfo=datetime.UTC)
+        submitted = list(
+            QuarterlyUpdate.objects.filter(key_objective__plan=plan, submitted_at__gte=week_ago)
+            .select_related("key_objective", "author")
+            .order_by("key_objective__number", "quarter")
+        )
+    return Digest(
+        region=region,
+        plan=plan,
+        quarter=quarter,
+        due=due,
+        overdue=today > due,
+        missing=missing,
+        submitted=submitted,
+        late_actions=list(selectors.overdue_meeting_actions(region, today)),
+        meetings=list(selectors.upcoming_meetings(region, today, limit=5)),
+    )
+
+
+def send_coordinator_digests(*, today: datetime.date) -> int:
+    """One digest a week to each coordinator with an e-mail address; returns how many were sent."""
+    sent = 0
+    year, week, _ = today.isocalendar()
+    week_of = today - datetime.timedelta(days=today.weekday())
+    coordinators = (
+        Membership.objects.filter(role=Membership.Role.COORDINATOR, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "region")
+        .order_by("region__name")
+    )
+    digests: dict[int, Digest] = {}
+    for membership in coordinators:
+        region = membership.region
+        if region.pk not in digests:
+            digests[region.pk] = coordinator_digest(region, today)
+        digest = digests[region.pk]
+        body = render_to_string(
+            "priorities/emails/coordinator_digest.txt",
+            {
+                "person": membership.user,
+                "digest": digest,
+                "week_of": week_of,
+                "missing": [(o, absolute_url("objective_detail", region.slug, o.pk)) for o in digest.missing],
+                "submitted": [
+                    (u, absolute_url("objective_detail", region.slug, u.key_objective_id)) for u in digest.submitted
+                ],
+                "late_actions": [
+                    (a, absolute_url("meeting_detail", region.slug, a.meeting_id)) for a in digest.late_actions
+                ],
+                "meetings": [(m, absolute_url("meeting_detail", region.slug, m.pk)) for m in digest.meetings],
+                "my_priorities_url": absolute_url("my_priorities", region.slug),
+            },
+        )
+        key = f"coordinator-digest:{region.slug}:{year}-W{week:02d}:user-{membership.user_id}"
+        subject = f"{region.short_name} SLI weekly digest, week of {_day_month_year(week_of)}"
+        sent += send_once(key=key, to=membership.user.email, subject=subject, body=body)
+    return sent

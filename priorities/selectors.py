@@ -1,0 +1,229 @@
+"""Reads that pages, exports and reminders share, with their joins already applied.
+
+Other apps (the programmes dashboard, snapshots) reach priorities through these functions.
+Each says how many queries it issues; tests hold them to it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from programmes.models import ActionPlan, Region
+from sli_portal.quarters import Quarter
+
+from .models import (
+    Evidence,
+    KeyObjective,
+    MeetingAction,
+    PriorityArea,
+    Project,
+    QuarterlyMeeting,
+    QuarterlyUpdate,
+)
+
+# --- Updates -------------------------------------------------------------------------------
+
+
+def latest_submitted_updates(plan: ActionPlan) -> dict[int, QuarterlyUpdate]:
+    """Key objective id → its latest submitted update (by quarter); one query."""
+    updates = (
+        QuarterlyUpdate.objects.filter(key_objective__plan=plan, submitted_at__isnull=False)
+        .select_related("author")
+        .order_by("key_objective_id", "quarter")
+    )
+    # Ascending order, so the last write for each objective is its latest quarter.
+    return {update.key_objective_id: update for update in updates}
+
+
+def rag_matrix(plan: ActionPlan, quarters: list[Quarter]) -> dict[int, dict[Quarter, Counter]]:
+    """Priority area id → quarter → Counter of the RAG statuses of submitted updates; one query.
+
+    Every priority area of the plan with a submitted update in `quarters` has an entry, and
+    every requested quarter is present under it (an empty Counter when nothing was submitted).
+    """
+    rows = (
+        QuarterlyUpdate.objects.filter(
+            key_objective__plan=plan, submitted_at__isnull=False, quarter__in=[q.code for q in quarters]
+        )
+        .values_list("key_objective__priority_area_id", "quarter", "rag_status")
+        .order_by()
+    )
+    matrix: dict[int, dict[Quarter, Counter]] = defaultdict(lambda: {quarter: Counter() for quarter in quarters})
+    for priority_area_id, quarter, rag_status in rows:
+        matrix[priority_area_id][quarter][rag_status] += 1
+    return dict(matrix)
+
+
+def update_due_date(region: Region, quarter: Quarter) -> datetime.date:
+    """Updates for a quarter are due `region.update_due_days` days after it ends."""
+    return quarter.end_date + datetime.timedelta(days=region.update_due_days)
+
+
+def reporting_quarter(region: Region, today: datetime.date) -> Quarter:
+    """The quarter whose updates leads are writing now: the last closed quarter, until its due
+    date has passed; after that the current quarter (whose updates are due once it ends)."""
+    last_closed = Quarter.from_date(today).previous()
+    if today <= update_due_date(region, last_closed):
+        return last_closed
+    return Quarter.from_date(today)
+
+
+def objectives_missing_update(plan: ActionPlan, quarter: Quarter) -> QuerySet[KeyObjective]:
+    """Signed-off objectives without a submitted update for `quarter` (drafts count as missing)."""
+    submitted = QuarterlyUpdate.objects.filter(
+        key_objective=OuterRef("pk"), quarter=quarter, submitted_at__isnull=False
+    )
+    return (
+        KeyObjective.objects.filter(plan=plan, sign_off_state=KeyObjective.SignOff.SIGNED_OFF)
+        .filter(~Exists(submitted))
+        .select_related("priority_area", "priority_area__lead", "priority_area__deputy_lead")
+        .order_by("number")
+    )
+
+
+def quarter_highlights(plan: ActionPlan, quarter: Quarter) -> QuerySet[QuarterlyUpdate]:
+    """Submitted updates of `quarter` that report achievements, in objective order."""
+    return (
+        QuarterlyUpdate.objects.filter(key_objective__plan=plan, quarter=quarter, submitted_at__isnull=False)
+        .exclude(achievements="")
+        .select_related("key_objective", "key_objective__priority_area", "author")
+        .order_by("key_objective__number")
+    )
+
+
+def objective_updates(objective: KeyObjective) -> QuerySet[QuarterlyUpdate]:
+    """The updates of one objective, newest quarter first, with their evidence."""
+    return (
+        objective.updates.select_related("author")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("added_at")))
+        .order_by("-quarter")
+    )
+
+
+# --- Priority areas and objectives ---------------------------------------------------------
+
+
+def priority_areas_led_by(user, plan: ActionPlan | None = None) -> QuerySet[PriorityArea]:
+    """Priority areas `user` leads or deputises (in active plans when `plan` is None)."""
+    if not user.is_authenticated:
+        return PriorityArea.objects.none()
+    areas = PriorityArea.objects.filter(Q(lead=user) | Q(deputy_lead=user))
+    areas = areas.filter(plan__status=ActionPlan.Status.ACTIVE) if plan is None else areas.filter(plan=plan)
+    return areas.select_related("plan", "plan__region", "lead", "deputy_lead").order_by("plan_id", "number")
+
+
+def plan_priority_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
+    """The plan's priority areas with leads and objectives (in number order); two queries."""
+    return (
+        PriorityArea.objects.filter(plan=plan)
+        .select_related("lead", "deputy_lead")
+        .prefetch_related(
+            Prefetch(
+                "key_objectives",
+                queryset=KeyObjective.objects.select_related("signed_off_by").order_by("number"),
+            )
+        )
+        .order_by("number")
+    )
+
+
+def active_plan(region: Region) -> ActionPlan | None:
+    return ActionPlan.objects.filter(region=region, status=ActionPlan.Status.ACTIVE).first()
+
+
+# --- Meetings ------------------------------------------------------------------------------
+
+
+def overdue_meeting_actions(region: Region, today: datetime.date) -> QuerySet[MeetingAction]:
+    """Open actions of the region's meetings whose due date has passed, oldest first."""
+    return (
+        MeetingAction.objects.filter(
+            meeting__priority_area__plan__region=region, done_at__isnull=True, due_date__lt=today
+        )
+        .select_related("owner", "meeting", "meeting__priority_area")
+        .order_by("due_date", "pk")
+    )
+
+
+def upcoming_meetings(region: Region, today: datetime.date, limit: int = 5) -> QuerySet[QuarterlyMeeting]:
+    """The next quarterly meetings of the region from `today` on, soonest first."""
+    start = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return (
+        QuarterlyMeeting.objects.filter(priority_area__plan__region=region, starts_at__gte=start)
+        .select_related("priority_area", "priority_area__plan")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def region_meetings(region: Region) -> QuerySet[QuarterlyMeeting]:
+    """Every meeting of the region, newest first, with its priority area and open actions count."""
+    return (
+        QuarterlyMeeting.objects.filter(priority_area__plan__region=region)
+        .select_related("priority_area", "priority_area__plan")
+        .order_by("-starts_at")
+    )
+
+
+# --- Projects ------------------------------------------------------------------------------
+
+
+def badged_projects(region: Region) -> QuerySet[Project]:
+    """The region's SLI-badged projects with their councils and key objectives; three queries."""
+    return (
+        Project.objects.filter(region=region)
+        .prefetch_related(
+            "councils",
+            Prefetch("key_objectives", queryset=KeyObjective.objects.order_by("number")),
+        )
+        .order_by("-badged_on", "title")
+    )
+
+
+# --- The task list of updates ---------------------------------------------------------------
+
+
+@dataclass
+class UpdateTask:
+    """One key objective's update for the reporting quarter, as a task-list row."""
+
+    objective: KeyObjective
+    update: QuarterlyUpdate | None
+
+    @property
+    def status(self) -> str:
+        if self.update is None:
+            return "not_started"
+        return "submitted" if self.update.is_submitted else "draft"
+
+
+@dataclass
+class PriorityTasks:
+    priority_area: PriorityArea
+    tasks: list[UpdateTask] = field(default_factory=list)
+
+
+def update_tasks(priority_areas: QuerySet[PriorityArea], quarter: Quarter) -> list[PriorityTasks]:
+    """Each priority area with its objectives and their update for `quarter`; three queries
+    (areas with their leads, their objectives, the quarter's updates)."""
+    areas = list(
+        priority_areas.select_related("lead", "deputy_lead")
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("key_objectives", queryset=KeyObjective.objects.order_by("number")))
+    )
+    updates = {
+        update.key_objective_id: update
+        for update in QuarterlyUpdate.objects.filter(
+            key_objective__priority_area__in=[a.pk for a in areas], quarter=quarter
+        )
+    }
+    return [
+        PriorityTasks(
+            area, [UpdateTask(objective, updates.get(objective.pk)) for objective in area.key_objectives.all()]
+        )
+        for area in areas
+    ]

@@ -1,0 +1,126 @@
+"""Reminders to DPH leads and the coordinators' digest: sent when due, and only once.
+
+With the default 14 days, 2024/25 Q1 (April–June 2024) updates are due on 14 July 2024: the
+"due soon" reminder goes from 7 July, the overdue one from 15 July.
+"""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+
+from priorities import tasks
+from priorities.models import MeetingAction
+from priorities.tests.factories import QuarterlyUpdateFactory
+from sli_portal.quarters import Quarter
+
+pytestmark = pytest.mark.django_db
+
+Q1 = Quarter(2024, 1)
+
+
+def at(day: int, month: int = 7) -> datetime.datetime:
+    return datetime.datetime(2024, month, day, 8, tzinfo=datetime.UTC)
+
+
+def run_daily() -> int:
+    return tasks.send_update_reminders.delay().get()
+
+
+@pytest.fixture
+def deputy(priority_1, dph_lead_2):
+    priority_1.deputy_lead = dph_lead_2
+    priority_1.save()
+    return dph_lead_2
+
+
+def test_nothing_is_sent_before_the_reminder_window(objective_1):
+    with time_machine.travel(at(6), tick=False):
+        assert run_daily() == 0
+    assert mail.outbox == []
+
+
+def test_the_lead_and_deputy_are_reminded_once_before_the_due_date(objective_1, dph_lead, deputy, settings):
+    settings.PORTAL_BASE_URL = "https://sli.example.org"
+    with time_machine.travel(at(7), tick=False):
+        assert run_daily() == 2
+    with time_machine.travel(at(8), tick=False):
+        assert run_daily() == 0  # the next day's run sends nothing new
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([dph_lead.email, deputy.email])
+    message = mail.outbox[0]
+    assert message.subject == "2024/25 Q1 SLI updates are due by 14 July 2024"
+    assert "Key Objective 1: Cut smoking in pregnancy" in message.body
+    assert f"https://sli.example.org/regions/south-west/objectives/{objective_1.pk}/updates/20241/" in message.body
+
+
+def test_an_overdue_reminder_is_sent_once_after_the_due_date(objective_1, dph_lead):
+    with time_machine.travel(at(10), tick=False):
+        run_daily()
+    with time_machine.travel(at(15), tick=False):
+        assert run_daily() == 1
+    with time_machine.travel(at(30), tick=False):
+        assert run_daily() == 0
+    assert [m.subject for m in mail.outbox] == [
+        "2024/25 Q1 SLI updates are due by 14 July 2024",
+        "Overdue: 2024/25 Q1 SLI updates were due on 14 July 2024",
+    ]
+
+
+def test_running_the_job_twice_the_same_day_sends_nothing_twice(objective_1):
+    with time_machine.travel(at(15), tick=False):
+        assert run_daily() == 1
+        assert run_daily() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_submitted_update_means_no_reminder_but_a_draft_does_not(objective_1, objective_2, dph_lead, dph_lead_2):
+    QuarterlyUpdateFactory(key_objective=objective_1, quarter=Q1, submitted_at=at(1))
+    QuarterlyUpdateFactory(key_objective=objective_2, quarter=Q1, submitted_at=None)
+    with time_machine.travel(at(15), tick=False):
+        run_daily()
+    assert [m.to for m in mail.outbox] == [[dph_lead_2.email]]
+
+
+def test_proposed_objectives_and_inactive_plans_are_not_chased(proposed_objective, plan):
+    with time_machine.travel(at(15), tick=False):
+        assert run_daily() == 0
+    plan.status = "closed"
+    plan.save()
+    with time_machine.travel(at(15), tick=False):
+        assert run_daily() == 0
+
+
+def test_the_due_days_follow_the_region(objective_1, region):
+    region.update_due_days = 30  # due 30 July: reminder from 23 July
+    region.save()
+    with time_machine.travel(at(15), tick=False):
+        assert run_daily() == 0
+    with time_machine.travel(at(23), tick=False):
+        assert run_daily() == 1
+
+
+# The coordinators' weekly digest
+
+
+def test_the_coordinator_gets_one_digest_a_week(coordinator, objective_1, objective_2, meeting_1):
+    MeetingAction.objects.create(meeting=meeting_1, description="Chase the ICB", due_date=datetime.date(2024, 7, 20))
+    QuarterlyUpdateFactory(key_objective=objective_2, quarter=Q1, submitted_at=at(21), rag_status="amber")
+    monday = at(22)
+    with time_machine.travel(monday, tick=False):
+        assert tasks.send_coordinator_digests.delay().get() == 1
+    with time_machine.travel(monday + datetime.timedelta(days=2), tick=False):
+        assert tasks.send_coordinator_digests.delay().get() == 0  # same ISO week
+    with time_machine.travel(monday + datetime.timedelta(days=7), tick=False):
+        assert tasks.send_coordinator_digests.delay().get() == 1
+
+    body = mail.outbox[0].body
+    assert mail.outbox[0].to == [coordinator.email]
+    assert "2024/25 Q1 UPDATES: OVERDUE since 14 July 2024" in body
+    assert "Key Objective 1: Cut smoking in pregnancy" in body  # missing
+    assert "Key Objective 2, 2024/25 Q1: Amber" in body  # submitted this week
+    assert "Chase the ICB" in body  # action past due
+
+
+def test_the_task_replays_a_given_day(objective_1):
+    assert tasks.send_update_reminders.delay(today="2024-07-15").get() == 1

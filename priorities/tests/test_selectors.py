@@ -1,0 +1,255 @@
+import datetime
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from priorities import selectors
+from priorities.models import KeyObjective, MeetingAction, QuarterlyUpdate
+from priorities.tests.factories import (
+    KeyObjectiveFactory,
+    PriorityAreaFactory,
+    ProjectFactory,
+    QuarterlyMeetingFactory,
+    QuarterlyUpdateFactory,
+)
+from programmes.models import ActionPlan
+from programmes.tests.factories import ActionPlanFactory, LocalAuthorityFactory, RegionFactory
+from sli_portal.quarters import Quarter
+
+pytestmark = pytest.mark.django_db
+
+Q1, Q2, Q3 = Quarter(2024, 1), Quarter(2024, 2), Quarter(2024, 3)
+NOW = datetime.datetime(2024, 7, 5, 12, tzinfo=datetime.UTC)
+
+
+def signed_off(priority_area, number, **fields):
+    return KeyObjectiveFactory(
+        priority_area=priority_area,
+        number=number,
+        sign_off_state=KeyObjective.SignOff.SIGNED_OFF,
+        signed_off_at=NOW,
+        **fields,
+    )
+
+
+def submitted(objective, quarter, rag=QuarterlyUpdate.Rag.GREEN, **fields):
+    return QuarterlyUpdateFactory(key_objective=objective, quarter=quarter, rag_status=rag, submitted_at=NOW, **fields)
+
+
+def many_objectives(priority_area, count, start):
+    """`count` signed-off objectives each with submitted Q1 and Q2 updates and a Q3 draft."""
+    for number in range(start, start + count):
+        objective = signed_off(priority_area, number)
+        submitted(objective, Q1, QuarterlyUpdate.Rag.AMBER, achievements="Something")
+        submitted(objective, Q2, QuarterlyUpdate.Rag.GREEN, achievements="More")
+        QuarterlyUpdateFactory(key_objective=objective, quarter=Q3, submitted_at=None)
+
+
+# latest_submitted_updates
+
+
+def test_latest_submitted_update_is_the_latest_quarter_not_a_draft(priority_1):
+    objective = signed_off(priority_1, 1)
+    submitted(objective, Q1)
+    latest = submitted(objective, Q2)
+    QuarterlyUpdateFactory(key_objective=objective, quarter=Q3, submitted_at=None)
+
+    assert selectors.latest_submitted_updates(priority_1.plan) == {objective.pk: latest}
+
+
+def test_latest_submitted_updates_leave_out_objectives_without_one(priority_1):
+    signed_off(priority_1, 1)
+    assert selectors.latest_submitted_updates(priority_1.plan) == {}
+
+
+def test_latest_submitted_updates_leave_out_other_plans(priority_1):
+    other = PriorityAreaFactory(plan=ActionPlanFactory(), number=1)
+    submitted(signed_off(other, 1), Q1)
+    assert selectors.latest_submitted_updates(priority_1.plan) == {}
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_latest_submitted_updates_is_one_query(priority_1, count, django_assert_num_queries):
+    many_objectives(priority_1, count, start=1)
+    # The submitted updates of the plan with their authors.
+    with django_assert_num_queries(1):
+        latest = selectors.latest_submitted_updates(priority_1.plan)
+    assert len(latest) == count
+    assert {update.quarter for update in latest.values()} == {Q2}
+
+
+# rag_matrix
+
+
+def test_rag_matrix_counts_submitted_updates_per_priority_and_quarter(priority_1, priority_2):
+    first, second = signed_off(priority_1, 1), signed_off(priority_1, 2)
+    submitted(first, Q1, QuarterlyUpdate.Rag.RED)
+    submitted(second, Q1, QuarterlyUpdate.Rag.RED)
+    submitted(first, Q2, QuarterlyUpdate.Rag.AMBER)
+    QuarterlyUpdateFactory(key_objective=second, quarter=Q2, rag_status="green", submitted_at=None)
+    submitted(signed_off(priority_2, 3), Q2, QuarterlyUpdate.Rag.COMPLETE)
+
+    matrix = selectors.rag_matrix(priority_1.plan, [Q1, Q2])
+
+    assert matrix[priority_1.pk] == {Q1: Counter(red=2), Q2: Counter(amber=1)}
+    assert matrix[priority_2.pk] == {Q1: Counter(), Q2: Counter(complete=1)}
+
+
+def test_rag_matrix_ignores_quarters_not_asked_for(priority_1):
+    submitted(signed_off(priority_1, 1), Q3)
+    assert selectors.rag_matrix(priority_1.plan, [Q1, Q2]) == {}
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_rag_matrix_is_one_query(priority_1, count, django_assert_num_queries):
+    many_objectives(priority_1, count, start=1)
+    # One grouped read of (priority area, quarter, RAG) of the submitted updates.
+    with django_assert_num_queries(1):
+        matrix = selectors.rag_matrix(priority_1.plan, [Q1, Q2, Q3])
+    assert matrix[priority_1.pk][Q1] == Counter(amber=count)
+    assert matrix[priority_1.pk][Q3] == Counter()
+
+
+# update_due_date and reporting_quarter
+
+
+def test_update_due_date_is_days_after_the_quarter_ends(region):
+    assert selectors.update_due_date(region, Q1) == datetime.date(2024, 7, 14)
+    region.update_due_days = 30
+    assert selectors.update_due_date(region, Q4_2023 := Quarter(2023, 4)) == datetime.date(2024, 4, 30)
+    assert Q4_2023.end_date == datetime.date(2024, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2024, 7, 1), Q1),  # Q1 just closed
+        (datetime.date(2024, 7, 14), Q1),  # its due date
+        (datetime.date(2024, 7, 15), Q2),  # past due: the current quarter comes next
+        (datetime.date(2024, 9, 30), Q2),
+    ],
+)
+def test_reporting_quarter_is_the_last_closed_one_until_its_due_date(region, today, expected):
+    assert selectors.reporting_quarter(region, today) == expected
+
+
+# objectives_missing_update
+
+
+def test_objectives_missing_update_are_signed_off_without_a_submitted_update(priority_1):
+    done = signed_off(priority_1, 1)
+    submitted(done, Q1)
+    draft_only = signed_off(priority_1, 2)
+    QuarterlyUpdateFactory(key_objective=draft_only, quarter=Q1, submitted_at=None)
+    other_quarter_only = signed_off(priority_1, 3)
+    submitted(other_quarter_only, Q2)
+    KeyObjectiveFactory(priority_area=priority_1, number=4)  # proposed: nothing is due yet
+
+    missing = selectors.objectives_missing_update(priority_1.plan, Q1)
+
+    assert list(missing) == [draft_only, other_quarter_only]
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_objectives_missing_update_carry_their_leads(priority_1, count, django_assert_num_queries):
+    for number in range(1, count + 1):
+        signed_off(priority_1, number)
+    # One query: the objectives joined to their priority area, its lead and deputy.
+    with django_assert_num_queries(1):
+        leads = [
+            objective.priority_area.lead.username
+            for objective in selectors.objectives_missing_update(priority_1.plan, Q1)
+        ]
+    assert leads == ["dph-lead"] * count
+
+
+# meetings
+
+
+def test_overdue_meeting_actions_are_open_and_past_due_in_the_region(priority_1, other_region):
+    meeting = QuarterlyMeetingFactory(priority_area=priority_1)
+    today = datetime.date(2024, 8, 1)
+    overdue = MeetingAction.objects.create(meeting=meeting, description="Late", due_date=datetime.date(2024, 7, 1))
+    MeetingAction.objects.create(meeting=meeting, description="Due today", due_date=today)
+    MeetingAction.objects.create(
+        meeting=meeting, description="Done", due_date=datetime.date(2024, 7, 1), done_at=timezone.now()
+    )
+    MeetingAction.objects.create(meeting=meeting, description="No date")
+    elsewhere = QuarterlyMeetingFactory(priority_area=PriorityAreaFactory(plan=ActionPlanFactory(region=other_region)))
+    MeetingAction.objects.create(meeting=elsewhere, description="Theirs", due_date=datetime.date(2024, 7, 1))
+
+    assert list(selectors.overdue_meeting_actions(priority_1.plan.region, today)) == [overdue]
+
+
+def test_upcoming_meetings_start_today_or_later_soonest_first(priority_1, priority_2):
+    today = datetime.date(2024, 8, 1)
+    QuarterlyMeetingFactory(
+        priority_area=priority_1, quarter=Q1, starts_at=datetime.datetime(2024, 6, 1, 10, tzinfo=datetime.UTC)
+    )
+    later = QuarterlyMeetingFactory(
+        priority_area=priority_1, quarter=Q2, starts_at=datetime.datetime(2024, 9, 1, 10, tzinfo=datetime.UTC)
+    )
+    sooner = QuarterlyMeetingFactory(
+        priority_area=priority_2, quarter=Q2, starts_at=datetime.datetime(2024, 8, 1, 9, tzinfo=datetime.UTC)
+    )
+
+    assert list(selectors.upcoming_meetings(priority_1.plan.region, today)) == [sooner, later]
+    assert list(selectors.upcoming_meetings(priority_1.plan.region, today, limit=1)) == [sooner]
+
+
+# priority_areas_led_by
+
+
+def test_priority_areas_led_by_include_deputies_and_active_plans_only(priority_1, priority_2, dph_lead):
+    priority_2.deputy_lead = dph_lead
+    priority_2.save()
+    closed = ActionPlanFactory(region=priority_1.plan.region, status=ActionPlan.Status.CLOSED)
+    PriorityAreaFactory(plan=closed, number=1, lead=dph_lead)
+
+    assert list(selectors.priority_areas_led_by(dph_lead)) == [priority_1, priority_2]
+    assert list(selectors.priority_areas_led_by(dph_lead, plan=closed)) != []
+
+
+def test_priority_areas_led_by_nobody_for_a_member(priority_1, member):
+    assert list(selectors.priority_areas_led_by(member)) == []
+
+
+# quarter_highlights
+
+
+def test_quarter_highlights_are_submitted_updates_with_achievements(priority_1):
+    first, second, third = (signed_off(priority_1, n) for n in (1, 2, 3))
+    highlight = submitted(first, Q1, achievements="Launched the campaign")
+    submitted(second, Q1, achievements="")
+    QuarterlyUpdateFactory(key_objective=third, quarter=Q1, achievements="Draft", submitted_at=None)
+
+    assert list(selectors.quarter_highlights(priority_1.plan, Q1)) == [highlight]
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_quarter_highlights_is_one_query(priority_1, count, django_assert_num_queries):
+    many_objectives(priority_1, count, start=1)
+    # One query: updates joined to their objective, priority area and author.
+    with django_assert_num_queries(1):
+        titles = [u.key_objective.priority_area.title for u in selectors.quarter_highlights(priority_1.plan, Q2)]
+    assert len(titles) == count
+
+
+# badged_projects
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_badged_projects_prefetch_councils_and_objectives(region, priority_1, count, django_assert_num_queries):
+    objective = signed_off(priority_1, 1)
+    council = LocalAuthorityFactory(region=region)
+    for _ in range(count):
+        project = ProjectFactory(region=region)
+        project.councils.add(council)
+        project.key_objectives.add(objective)
+    ProjectFactory(region=RegionFactory())
+    # Projects, their councils, their key objectives.
+    with django_assert_num_queries(3):
+        projects = list(selectors.badged_projects(region))
+        names = [[c.name for c in p.councils.all()] + [o.title for o in p.key_objectives.all()] for p in projects]
+    assert len(names) == count

@@ -1,0 +1,53 @@
+"""The priorities pages, all under regions/<slug>/."""
+
+from .meetings import (
+    meeting_action_create,
+    meeting_action_toggle,
+    meeting_create,
+    meeting_detail,
+    meeting_edit,
+    meeting_ics,
+    meeting_list,
+)
+from .objectives import (
+    my_priorities,
+    objective_create,
+    objective_detail,
+    objective_edit,
+    objective_renumber,
+    objective_sign_off,
+    plan_priorities,
+    priority_area_create,
+    priority_area_detail,
+    priority_area_edit,
+)
+from .projects import project_create, project_detail, project_edit, project_list
+from .updates import evidence_delete, evidence_download, update_edit, update_history
+
+__all__ = [
+    "evidence_delete",
+    "evidence_download",
+    "meeting_action_create",
+    "meeting_action_toggle",
+    "meeting_create",
+    "meeting_detail",
+    "meeting_edit",
+    "meeting_ics",
+    "meeting_list",
+    "my_priorities",
+    "objective_create",
+    "objective_detail",
+    "objective_edit",
+    "objective_renumber",
+    "objective_sign_off",
+    "plan_priorities",
+    "priority_area_create",
+    "priority_area_detail",
+    "priority_area_edit",
+    "project_create",
+    "project_detail",
+    "project_edit",
+    "project_list",
+    "update_edit",
+    "update_history",
+]

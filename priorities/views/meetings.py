@@ -1,0 +1,164 @@
+"""Quarterly meetings: schedule, record notes, decisions and actions, tick actions off, .ics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from programmes.access import get_region_for_user
+from programmes.models import ActionPlan
+from sli_portal.quarters import Quarter
+
+from .. import selectors, services
+from ..calendar import meeting_calendar
+from ..forms import MeetingActionForm, QuarterlyMeetingForm
+from ..models import MeetingAction, PriorityArea, QuarterlyMeeting, QuarterlyUpdate
+from .lookups import form_error, get_action, get_meeting
+
+
+@require_http_methods(["GET"])
+def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    now = timezone.now()
+    meetings = selectors.region_meetings(region).annotate(
+        open_actions=Count("actions", filter=Q(actions__done_at__isnull=True))
+    )
+    upcoming = list(meetings.filter(starts_at__gte=now).order_by("starts_at"))
+    past = list(meetings.filter(starts_at__lt=now))
+    return render(
+        request,
+        "priorities/meeting_list.html",
+        {"region": region, "upcoming": upcoming, "past": past, "can_coordinate": access.can_coordinate},
+    )
+
+
+def _schedulable(region, meeting: QuarterlyMeeting):
+    """Priority areas of the region's open plans, and the quarters those plans cover."""
+    areas = PriorityArea.objects.filter(plan__region=region).exclude(plan__status=ActionPlan.Status.CLOSED)
+    if meeting.priority_area_id:
+        areas = areas | PriorityArea.objects.filter(pk=meeting.priority_area_id)
+    areas = areas.select_related("plan").order_by("plan__start_date", "number")
+    plans = ActionPlan.objects.filter(region=region).exclude(status=ActionPlan.Status.CLOSED)
+    quarters = {quarter for plan in plans for quarter in plan.quarters}
+    if meeting.quarter:
+        quarters.add(meeting.quarter)
+    return areas, sorted(quarters)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    region, _access = get_region_for_user(request, slug, need="coordinate")
+    initial = {"quarter": Quarter.current().code}
+    if request.GET.get("priority_area", "").isdigit():
+        initial["priority_area"] = int(request.GET["priority_area"])
+    return _meeting_form(request, region, QuarterlyMeeting(), initial)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    region, _access = get_region_for_user(request, slug, need="coordinate")
+    return _meeting_form(request, region, get_meeting(region, pk), None)
+
+
+def _meeting_form(request, region, meeting: QuarterlyMeeting, initial) -> HttpResponse:
+    areas, quarters = _schedulable(region, meeting)
+    form = QuarterlyMeetingForm(
+        request.POST or None,
+        instance=meeting,
+        priority_areas=areas,
+        members=services.region_members(region),
+        quarters=quarters,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.save_meeting(meeting=form.save(commit=False), attendees=form.cleaned_data["attendees"])
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"Meeting for Priority {meeting.priority_area.number}, {meeting.quarter}, saved")
+            return redirect("meeting_detail", region.slug, meeting.pk)
+    return render(request, "priorities/meeting_form.html", {"region": region, "form": form, "meeting": meeting})
+
+
+def _meeting_page(request, region, access, meeting, action_form=None) -> HttpResponse:
+    actions = list(meeting.actions.select_related("owner").order_by("due_date", "pk"))
+    today = timezone.localdate()
+    updates = (
+        QuarterlyUpdate.objects.filter(
+            key_objective__priority_area=meeting.priority_area, quarter=meeting.quarter, submitted_at__isnull=False
+        )
+        .select_related("key_objective", "author")
+        .order_by("key_objective__number")
+    )
+    if action_form is None and access.can_coordinate:
+        action_form = MeetingActionForm(members=services.region_members(region), prefix="action")
+    return render(
+        request,
+        "priorities/meeting_detail.html",
+        {
+            "region": region,
+            "meeting": meeting,
+            "attendees": meeting.attendees.order_by("first_name", "last_name"),
+            "actions": [
+                (
+                    action,
+                    action.is_overdue(today),
+                    services.can_tick_action(user=request.user, access=access, action=action),
+                )
+                for action in actions
+            ],
+            "updates": updates,
+            "action_form": action_form,
+            "can_coordinate": access.can_coordinate,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    return _meeting_page(request, region, access, get_meeting(region, pk))
+
+
+@require_http_methods(["GET"])
+def meeting_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    region, _access = get_region_for_user(request, slug)
+    meeting = get_meeting(region, pk)
+    url = request.build_absolute_uri(request.path.removesuffix("meeting.ics"))
+    response = HttpResponse(meeting_calendar(meeting, url=url, now=timezone.now()), content_type="text/calendar")
+    filename = f"sli-priority-{meeting.priority_area.number}-{meeting.quarter.code}.ics"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+def meeting_action_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    region, access = get_region_for_user(request, slug, need="coordinate")
+    meeting = get_meeting(region, pk)
+    form = MeetingActionForm(
+        request.POST, instance=MeetingAction(meeting=meeting), members=services.region_members(region), prefix="action"
+    )
+    if form.is_valid():
+        try:
+            services.add_meeting_action(action=form.save(commit=False))
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, "Action added")
+            return redirect("meeting_detail", region.slug, meeting.pk)
+    return _meeting_page(request, region, access, meeting, action_form=form)
+
+
+@require_POST
+def meeting_action_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    action = get_action(region, pk)
+    services.toggle_action(action=action, by=request.user, access=access)
+    messages.success(request, "Action marked as done" if action.is_done else "Action reopened")
+    return redirect("meeting_detail", region.slug, action.meeting_id)

@@ -1,0 +1,260 @@
+"""My priorities, priority areas and key objectives: numbering, proposals and network sign-off."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from programmes.access import get_region_for_user
+from programmes.models import ActionPlan
+from sli_portal.quarters import Quarter
+
+from .. import selectors, services
+from ..forms import KeyObjectiveForm, MoveObjectiveForm, PriorityAreaForm, SignOffForm
+from ..models import KeyObjective, PriorityArea
+from .lookups import form_error, get_objective, get_plan, get_priority_area
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+@require_http_methods(["GET"])
+def my_priorities(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    plan = selectors.active_plan(region)
+    today = timezone.localdate()
+    quarter = selectors.reporting_quarter(region, today)
+    due = selectors.update_due_date(region, quarter)
+    groups, late = [], []
+    if plan:
+        areas = (
+            selectors.plan_priority_areas(plan)
+            if access.can_coordinate
+            else selectors.priority_areas_led_by(request.user, plan)
+        )
+        groups = selectors.update_tasks(areas, quarter)
+        previous = quarter.previous()
+        if quarter == Quarter.from_date(today) and previous in plan.quarters:
+            # The last closed quarter is past its due date: what is still missing is overdue.
+            late = [
+                (task, previous)
+                for group in selectors.update_tasks(areas, previous)
+                for task in group.tasks
+                if task.status != "submitted" and task.objective.is_signed_off
+            ]
+    return render(
+        request,
+        "priorities/my_priorities.html",
+        {
+            "region": region,
+            "plan": plan,
+            "quarter": quarter,
+            "due": due,
+            "overdue": today > due,
+            "groups": groups,
+            "late": late,
+            "late_quarter": quarter.previous(),
+            "late_due": selectors.update_due_date(region, quarter.previous()),
+            "sees_all": access.can_coordinate,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def plan_priorities(request: HttpRequest, slug: str, plan_pk: int) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    plan = get_plan(region, plan_pk)
+    latest = selectors.latest_submitted_updates(plan)
+    areas = list(selectors.plan_priority_areas(plan))
+    rows = [(area, [(o, latest.get(o.pk)) for o in area.key_objectives.all()]) for area in areas]
+    return render(
+        request,
+        "priorities/plan_priorities.html",
+        {"region": region, "plan": plan, "rows": rows, "can_coordinate": access.can_coordinate},
+    )
+
+
+@GET_POST
+def priority_area_create(request: HttpRequest, slug: str, plan_pk: int) -> HttpResponse:
+    region, _access = get_region_for_user(request, slug, need="coordinate")
+    plan = get_plan(region, plan_pk)
+    next_number = (plan.priority_areas.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    area = PriorityArea(plan=plan)
+    return _priority_area_form(request, region, area, initial={"number": next_number})
+
+
+@GET_POST
+def priority_area_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    region, _access = get_region_for_user(request, slug, need="coordinate")
+    return _priority_area_form(request, region, get_priority_area(region, pk))
+
+
+def _priority_area_form(request, region, area: PriorityArea, initial=None) -> HttpResponse:
+    members = services.region_members(region)
+    form = PriorityAreaForm(request.POST or None, instance=area, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            area = services.save_priority_area(priority_area=form.save(commit=False))
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"Priority {area.number} saved")
+            return redirect("priority_area_detail", region.slug, area.pk)
+    return render(request, "priorities/priority_area_form.html", {"region": region, "form": form, "area": area})
+
+
+@require_http_methods(["GET"])
+def priority_area_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    area = get_priority_area(region, pk)
+    latest = selectors.latest_submitted_updates(area.plan)
+    objectives = [(o, latest.get(o.pk)) for o in area.key_objectives.order_by("number")]
+    return render(
+        request,
+        "priorities/priority_area_detail.html",
+        {
+            "region": region,
+            "area": area,
+            "objectives": objectives,
+            "meetings": area.meetings.order_by("-starts_at"),
+            "can_coordinate": access.can_coordinate,
+            "can_propose": services.can_propose_objective(user=request.user, access=access, priority_area=area),
+        },
+    )
+
+
+@GET_POST
+def objective_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The coordinator adds a key objective; a DPH lead proposes one in their own priority."""
+    region, access = get_region_for_user(request, slug)
+    area = get_priority_area(region, pk)
+    if not services.can_propose_objective(user=request.user, access=access, priority_area=area):
+        raise PermissionDenied
+    objective = KeyObjective(priority_area=area)
+    return _objective_form(request, region, access, objective)
+
+
+@GET_POST
+def objective_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    objective = get_objective(region, pk)
+    if not services.can_edit_objective(user=request.user, access=access, objective=objective):
+        raise PermissionDenied
+    return _objective_form(request, region, access, objective)
+
+
+def _objective_form(request, region, access, objective: KeyObjective) -> HttpResponse:
+    plan = objective.priority_area.plan
+    form = KeyObjectiveForm(
+        request.POST or None,
+        instance=objective,
+        plan=plan,
+        may_number=access.can_coordinate,
+        initial={"priority_area": objective.priority_area_id},
+    )
+    if not access.can_coordinate:
+        form.fields["priority_area"].queryset = selectors.priority_areas_led_by(request.user, plan)
+    if request.method == "POST" and form.is_valid():
+        if not access.can_coordinate and not objective.priority_area.is_led_by(request.user):
+            # A lead may not move an objective into a priority area they do not lead.
+            raise PermissionDenied
+        creating = objective.pk is None
+        try:
+            objective = services.save_objective(objective=form.save(commit=False))
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            verb = "proposed" if creating and not access.can_coordinate else "saved"
+            messages.success(request, f"Key Objective {objective.number} {verb}")
+            return redirect("objective_detail", region.slug, objective.pk)
+    return render(
+        request,
+        "priorities/objective_form.html",
+        {"region": region, "form": form, "objective": objective, "area": objective.priority_area},
+    )
+
+
+@require_http_methods(["GET"])
+def objective_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    objective = get_objective(region, pk)
+    can_write = services.can_write_updates(user=request.user, access=access, priority_area=objective.priority_area)
+    updates = {u.quarter: u for u in selectors.objective_updates(objective)}
+    today = timezone.localdate()
+    quarters = list(reversed(services.writable_quarters(objective.plan, today)))
+    rows = []
+    for quarter in quarters:
+        update = updates.get(quarter)
+        # Members read what was submitted; drafts are the writers' work in progress.
+        visible = update if update and (update.is_submitted or can_write) else None
+        rows.append((quarter, update, visible))
+    return render(
+        request,
+        "priorities/objective_detail.html",
+        {
+            "region": region,
+            "objective": objective,
+            "rows": rows,
+            "can_write": can_write,
+            "can_edit": services.can_edit_objective(user=request.user, access=access, objective=objective),
+            "can_sign_off": access.can_sign_off and not objective.is_signed_off,
+            "can_coordinate": access.can_coordinate,
+        },
+    )
+
+
+@GET_POST
+def objective_sign_off(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    region, access = get_region_for_user(request, slug, need="sign_off")
+    objective = get_objective(region, pk)
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_off_objective(
+                objective=objective, by=request.user, access=access, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"Network sign-off recorded for Key Objective {objective.number}")
+            return redirect("objective_detail", region.slug, objective.pk)
+    return render(
+        request, "priorities/objective_sign_off.html", {"region": region, "objective": objective, "form": form}
+    )
+
+
+@GET_POST
+def objective_renumber(request: HttpRequest, slug: str, plan_pk: int) -> HttpResponse:
+    region, _access = get_region_for_user(request, slug, need="coordinate")
+    plan = get_plan(region, plan_pk)
+    form = MoveObjectiveForm(plan=plan)
+    if request.method == "POST":
+        if request.POST.get("action") == "priority_order":
+            services.renumber_in_priority_order(plan=plan)
+            messages.success(request, "Key objectives renumbered in priority order")
+            return redirect("plan_priorities", region.slug, plan.pk)
+        form = MoveObjectiveForm(request.POST, plan=plan)
+        if form.is_valid():
+            objective, number = form.cleaned_data["objective"], form.cleaned_data["number"]
+            try:
+                services.move_objective(objective=objective, number=number)
+            except ValidationError as error:
+                form_error(form, error)
+            else:
+                messages.success(request, f"{objective.title} is now Key Objective {number}")
+                return redirect("plan_priorities", region.slug, plan.pk)
+    objectives = KeyObjective.objects.filter(plan=plan).select_related("priority_area").order_by("number")
+    return render(
+        request,
+        "priorities/objective_renumber.html",
+        {
+            "region": region,
+            "plan": plan,
+            "form": form,
+            "objectives": objectives,
+            "closed": plan.status == ActionPlan.Status.CLOSED,
+        },
+    )

@@ -1,0 +1,156 @@
+"""The region dashboard: what the coordinator and the network look at first.
+
+`region_dashboard` composes reads from priorities and peer_challenges into one dataclass the
+template only has to show. It issues a fixed number of queries whatever the size of the plan,
+the number of councils or of meetings (see the test for the count).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from sli_portal.quarters import Quarter
+
+from .models import ActionPlan, Event, Region
+from .selectors import upcoming_events
+
+# Worst first, so a cell reads "1 red, 2 amber, 3 green".
+RAG_ORDER = ["red", "amber", "green", "complete", "not_started"]
+RAG_WORDS = {
+    "red": "red",
+    "amber": "amber",
+    "green": "green",
+    "complete": "complete",
+    "not_started": "not started",
+}
+NEXT_VISITS = 3
+
+
+@dataclass
+class RagCount:
+    rag: str
+    count: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.count} {RAG_WORDS[self.rag]}"
+
+
+@dataclass
+class MatrixCell:
+    quarter: Quarter
+    counts: list[RagCount]
+
+    @property
+    def total(self) -> int:
+        return sum(count.count for count in self.counts)
+
+    @property
+    def text(self) -> str:
+        return ", ".join(count.text for count in self.counts) or "No updates"
+
+
+@dataclass
+class MatrixRow:
+    priority_area: object
+    cells: list[MatrixCell]
+
+
+@dataclass
+class CycleCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass
+class RegionDashboard:
+    region: Region
+    today: datetime.date
+    plan: ActionPlan | None = None
+    quarters: list[Quarter] = field(default_factory=list)
+    matrix: list[MatrixRow] = field(default_factory=list)
+    # The last closed quarter of the plan, the date its updates are due, and the signed-off
+    # objectives still without a submitted update for it.
+    reporting_quarter: Quarter | None = None
+    updates_due_on: datetime.date | None = None
+    missing_updates: list = field(default_factory=list)
+    overdue_actions: list = field(default_factory=list)
+    upcoming_meetings: list = field(default_factory=list)
+    upcoming_events: list[Event] = field(default_factory=list)
+    cycle_counts: list[CycleCount] = field(default_factory=list)
+    next_visits: list = field(default_factory=list)
+    peer_challenge_schedule_url: str = ""
+
+    @property
+    def updates_overdue(self) -> bool:
+        return self.updates_due_on is not None and self.today > self.updates_due_on
+
+    @property
+    def cycles_needing_attention(self) -> int:
+        return sum(c.count for c in self.cycle_counts if c.status in ("due", "overdue", "never"))
+
+
+def _matrix(plan: ActionPlan, quarters: list[Quarter]) -> list[MatrixRow]:
+    from priorities.models import PriorityArea
+    from priorities.selectors import rag_matrix
+
+    counts = rag_matrix(plan, quarters)
+    rows = []
+    for area in PriorityArea.objects.filter(plan=plan).select_related("lead").order_by("number"):
+        by_quarter = counts.get(area.pk, {})
+        cells = []
+        for quarter in quarters:
+            counter = by_quarter.get(quarter, Counter())
+            cells.append(MatrixCell(quarter, [RagCount(rag, counter[rag]) for rag in RAG_ORDER if counter[rag]]))
+        rows.append(MatrixRow(area, cells))
+    return rows
+
+
+def _peer_challenges(dashboard: RegionDashboard) -> None:
+    from peer_challenges.services import STATUS_LABELS, STATUSES, region_cycle_statuses
+
+    cycles = region_cycle_statuses(dashboard.region, today=dashboard.today)
+    counts = Counter(cycle.status for cycle in cycles)
+    dashboard.cycle_counts = [CycleCount(status, STATUS_LABELS[status], counts[status]) for status in STATUSES]
+    booked = [cycle for cycle in cycles if cycle.next_booked is not None]
+    booked.sort(key=lambda cycle: (cycle.next_booked.onsite_start, cycle.local_authority.name))
+    dashboard.next_visits = booked[:NEXT_VISITS]
+    # The schedule page belongs to peer_challenges and may not be wired yet.
+    with contextlib.suppress(NoReverseMatch):
+        dashboard.peer_challenge_schedule_url = reverse("peer_challenge_schedule", args=[dashboard.region.slug])
+
+
+def region_dashboard(region: Region, *, today: datetime.date | None = None) -> RegionDashboard:
+    from priorities.selectors import (
+        objectives_missing_update,
+        overdue_meeting_actions,
+        upcoming_meetings,
+        update_due_date,
+    )
+
+    today = today or timezone.localdate()
+    dashboard = RegionDashboard(region=region, today=today)
+    dashboard.plan = ActionPlan.objects.filter(region=region, status=ActionPlan.Status.ACTIVE).first()
+    plan = dashboard.plan
+    if plan is not None:
+        current = Quarter.from_date(today)
+        dashboard.quarters = [quarter for quarter in plan.quarters if quarter <= current]
+        if dashboard.quarters:
+            dashboard.matrix = _matrix(plan, dashboard.quarters)
+        last_closed = current.previous()
+        if last_closed in plan.quarters:
+            dashboard.reporting_quarter = last_closed
+            dashboard.updates_due_on = update_due_date(region, last_closed)
+            dashboard.missing_updates = list(objectives_missing_update(plan, last_closed))
+    dashboard.overdue_actions = list(overdue_meeting_actions(region, today))
+    dashboard.upcoming_meetings = list(upcoming_meetings(region, today))
+    dashboard.upcoming_events = list(upcoming_events(region))
+    _peer_challenges(dashboard)
+    return dashboard

@@ -1,0 +1,408 @@
+"""A plan and its latest progress as CSV, XLSX and PDF, and the import of a plan from the
+export's own format.
+
+The export has one row per key objective (and one for a priority area without objectives), so
+a coordinator can edit it in a spreadsheet and import it as the next plan's draft. The progress
+columns (sign-off, quarter, RAG, summary) are there to be read; the import ignores them, since
+a new plan's objectives start as proposed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from sli_portal.pdf import render_pdf
+
+from .models import ActionPlan, Region
+from .selectors import plan_overview
+from .services import ImportedObjective, ImportedPriority
+
+PRIORITY_NUMBER = "Priority number"
+PRIORITY_TITLE = "Priority title"
+LEAD = "DPH lead"
+LEAD_EMAIL = "DPH lead e-mail"
+OBJECTIVE_NUMBER = "Objective number"
+OBJECTIVE_TITLE = "Objective title"
+OBJECTIVE_DESCRIPTION = "Objective description"
+TARGET_DATE = "Target date"
+SIGN_OFF = "Sign-off"
+LATEST_QUARTER = "Latest quarter"
+RAG = "RAG status"
+PROGRESS = "Progress summary"
+
+COLUMNS = [
+    PRIORITY_NUMBER,
+    PRIORITY_TITLE,
+    LEAD,
+    LEAD_EMAIL,
+    OBJECTIVE_NUMBER,
+    OBJECTIVE_TITLE,
+    OBJECTIVE_DESCRIPTION,
+    TARGET_DATE,
+    SIGN_OFF,
+    LATEST_QUARTER,
+    RAG,
+    PROGRESS,
+]
+# The columns an import needs; the others may be missing.
+REQUIRED_COLUMNS = [PRIORITY_NUMBER, PRIORITY_TITLE, OBJECTIVE_NUMBER, OBJECTIVE_TITLE]
+MAX_IMPORT_ROWS = 1000
+MAX_ERRORS_SHOWN = 20
+TITLE_LENGTH = 200
+
+RAG_ORDER = ["red", "amber", "green", "complete", "not_started"]
+
+
+def export_filename(plan: ActionPlan, extension: str) -> str:
+    return f"{slugify(plan.title) or 'action-plan'}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def export_rows(plan: ActionPlan) -> list[list]:
+    """The export's rows under COLUMNS, as Python values (ints, dates, strings)."""
+    rows = []
+    for area in plan_overview(plan):
+        area_cells = [area.number, area.title, _name(area.lead), area.lead.email if area.lead else ""]
+        objectives = list(area.key_objectives.all())
+        if not objectives:
+            rows.append(area_cells + [""] * (len(COLUMNS) - len(area_cells)))
+        for objective in objectives:
+            update = objective.latest_update
+            rows.append(
+                area_cells
+                + [
+                    objective.number,
+                    objective.title,
+                    objective.description,
+                    objective.target_date or "",
+                    objective.get_sign_off_state_display(),
+                    update.quarter.label if update else "",
+                    update.get_rag_status_display() if update else "",
+                    update.progress if update else "",
+                ]
+            )
+    return rows
+
+
+# Spreadsheet programs run a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value) -> str:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def export_csv(plan: ActionPlan) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in export_rows(plan):
+        writer.writerow([_csv_safe(value) for value in row])
+    # With a byte-order mark Excel reads the file as UTF-8 (names with accents, “quotes”).
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_xlsx(plan: ActionPlan) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Action plan"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in export_rows(plan):
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                # Text that looks like a formula stays text.
+                cell.data_type = "s"
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = "dd/mm/yyyy"
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    widths = [10, 30, 20, 26, 10, 40, 50, 12, 12, 12, 12, 60]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RagSummaryRow:
+    label: str
+    count: int
+
+
+def plan_report_context(plan: ActionPlan) -> dict:
+    from priorities.models import QuarterlyUpdate
+
+    areas = plan_overview(plan)
+    counts: Counter = Counter()
+    without_update = 0
+    for area in areas:
+        for objective in area.key_objectives.all():
+            if objective.latest_update:
+                counts[objective.latest_update.rag_status] += 1
+            else:
+                without_update += 1
+    labels = dict(QuarterlyUpdate.Rag.choices)
+    summary = [RagSummaryRow(labels[rag], counts[rag]) for rag in RAG_ORDER]
+    summary.append(RagSummaryRow("No update submitted", without_update))
+    return {
+        "plan": plan,
+        "region": plan.region,
+        "priority_areas": areas,
+        "rag_summary": summary,
+        "objective_count": sum(row.count for row in summary),
+        "generated_on": timezone.localdate(),
+    }
+
+
+def export_pdf(plan: ActionPlan) -> bytes:
+    html = render_to_string("programmes/plan_report_pdf.html", plan_report_context(plan))
+    return render_pdf(html)
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    text = str(value).strip()
+    # Undo the export's guard against formulas.
+    if text.startswith("'") and text[1:2] and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+def read_table(upload) -> list[list]:
+    """The rows of an uploaded CSV or XLSX file (header first), or a ValidationError."""
+    name = upload.name.lower()
+    upload.seek(0)
+    data = upload.read()
+    if not data:
+        raise ValidationError("The selected file is empty")
+    if name.endswith(".xlsx"):
+        return _read_xlsx(data)
+    if name.endswith(".csv"):
+        return _read_csv(data)
+    raise ValidationError("The selected file must be a CSV or XLSX file")
+
+
+def _read_csv(data: bytes) -> list[list]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("The selected file must be a CSV file saved as UTF-8") from None
+    if "\x00" in text:
+        raise ValidationError("The selected file must be a CSV file saved as UTF-8")
+    try:
+        return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    except csv.Error:
+        raise ValidationError("The selected file could not be read as a CSV file") from None
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            if any(cell not in (None, "") for cell in row):
+                rows.append(list(row))
+            if len(rows) > MAX_IMPORT_ROWS + 1:
+                break
+        workbook.close()
+    except Exception:
+        # A file that is not a workbook fails in many ways inside openpyxl and zipfile.
+        raise ValidationError("The selected file could not be read as an XLSX spreadsheet") from None
+    return rows
+
+
+def _parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _cell_text(value)
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _parse_number(value) -> int:
+    text = _cell_text(value)
+    if not re.fullmatch(r"\d{1,4}", text) or int(text) < 1:
+        raise ValueError(text)
+    return int(text)
+
+
+class _Leads:
+    """Finds a priority's lead among the region's members: by e-mail, else by full name."""
+
+    def __init__(self, region: Region):
+        User = get_user_model()
+        self.users = list(User.objects.filter(Q(memberships__region=region), is_active=True).distinct().order_by("pk"))
+
+    def find(self, name: str, email: str):
+        if email:
+            matches = [u for u in self.users if u.email.lower() == email.lower()]
+            return matches[0] if matches else None
+        matches = [u for u in self.users if _name(u).lower() == name.lower() or u.get_username() == name]
+        return matches[0] if len(matches) == 1 else None
+
+
+def parse_plan_table(rows: list[list], *, region: Region) -> list[ImportedPriority]:
+    """Priority areas and objectives from the rows of an export-format file.
+
+    Every problem is collected, each naming its row (as the spreadsheet numbers it, the header
+    being row 1) and column, and raised together so the user fixes the file in one go.
+    """
+    if not rows:
+        raise ValidationError("The selected file is empty")
+    header = [_cell_text(cell) for cell in rows[0]]
+    positions = {name: header.index(name) for name in COLUMNS if name in header}
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        raise ValidationError(
+            "The first row of the file must name the columns of the plan export: "
+            f"add the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
+    body = rows[1:]
+    if not body:
+        raise ValidationError("The file has no priority areas: add a row for each key objective under the header")
+    if len(body) > MAX_IMPORT_ROWS:
+        raise ValidationError(f"The file must have {MAX_IMPORT_ROWS:,} rows or fewer")
+
+    errors: list[str] = []
+    priorities: dict[int, ImportedPriority] = {}
+    objective_rows: dict[int, int] = {}
+    leads = _Leads(region)
+
+    for row_number, row in enumerate(body, start=2):
+
+        def cell(column: str, row=row):
+            position = positions.get(column)
+            return row[position] if position is not None and position < len(row) else None
+
+        def problem(message: str, row_number=row_number):
+            errors.append(f"Row {row_number}: {message}")
+
+        priority_number = None
+        if not _cell_text(cell(PRIORITY_NUMBER)):
+            problem("enter the priority number")
+        else:
+            try:
+                priority_number = _parse_number(cell(PRIORITY_NUMBER))
+            except ValueError:
+                problem("the priority number must be a whole number from 1, like 2")
+        priority_title = _cell_text(cell(PRIORITY_TITLE))
+        if not priority_title:
+            problem("enter the priority title")
+        elif len(priority_title) > TITLE_LENGTH:
+            problem(f"the priority title must be {TITLE_LENGTH} characters or fewer")
+        lead_name, lead_email = _cell_text(cell(LEAD)), _cell_text(cell(LEAD_EMAIL))
+        lead = None
+        if lead_name or lead_email:
+            lead = leads.find(lead_name, lead_email)
+            if lead is None:
+                who = lead_email or lead_name
+                problem(
+                    f"the DPH lead “{who}” is not a member of the network: enter a member’s e-mail or leave it empty"
+                )
+
+        priority = None
+        if priority_number is not None and priority_title:
+            priority = priorities.get(priority_number)
+            if priority is None:
+                priority = priorities[priority_number] = ImportedPriority(
+                    priority_number, priority_title, row_number, lead
+                )
+            elif priority.title != priority_title:
+                problem(
+                    f"priority {priority_number} is called “{priority.title}” in row {priority.row}: "
+                    "use the same priority title"
+                )
+            elif lead is not None and priority.lead is not None and lead != priority.lead:
+                problem(f"priority {priority_number} has another DPH lead in row {priority.row}: use the same lead")
+            elif lead is not None and priority.lead is None:
+                priority.lead = lead
+
+        objective_number_text = _cell_text(cell(OBJECTIVE_NUMBER))
+        objective_title = _cell_text(cell(OBJECTIVE_TITLE))
+        description = _cell_text(cell(OBJECTIVE_DESCRIPTION))
+        target_text = _cell_text(cell(TARGET_DATE))
+        if not (objective_number_text or objective_title or description or target_text):
+            continue  # a priority area without objectives
+        objective_number = None
+        if not objective_number_text:
+            problem("enter the objective number")
+        else:
+            try:
+                objective_number = _parse_number(cell(OBJECTIVE_NUMBER))
+            except ValueError:
+                problem("the objective number must be a whole number from 1, like 14")
+        if objective_number is not None:
+            if objective_number in objective_rows:
+                problem(
+                    f"Key Objective {objective_number} is already in row {objective_rows[objective_number]}: "
+                    "objective numbers must be unique across the plan"
+                )
+            else:
+                objective_rows[objective_number] = row_number
+        if not objective_title:
+            problem("enter the objective title")
+        elif len(objective_title) > TITLE_LENGTH:
+            problem(f"the objective title must be {TITLE_LENGTH} characters or fewer")
+        target_date = None
+        if target_text:
+            try:
+                target_date = _parse_date(cell(TARGET_DATE))
+            except ValueError:
+                problem("the target date must be a real date, like 31/03/2026")
+        if priority is not None and objective_number is not None and objective_title:
+            priority.objectives.append(ImportedObjective(objective_number, objective_title, description, target_date))
+
+    if errors:
+        shown = errors[:MAX_ERRORS_SHOWN]
+        if len(errors) > MAX_ERRORS_SHOWN:
+            shown.append(f"and {len(errors) - MAX_ERRORS_SHOWN} more problems: fix these and import again")
+        raise ValidationError(shown)
+    return [priorities[number] for number in sorted(priorities)]

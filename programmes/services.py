@@ -1,0 +1,282 @@
+"""Rules across records of the programme: action plans through their life, events, plan import.
+
+Each function takes keyword-only arguments, validates with `full_clean()` and raises
+`ValidationError` with a message the user can act on. Writes that touch several rows run in
+one transaction, so a refusal half-way leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import ActionPlan, Event, Region
+
+Status = ActionPlan.Status
+
+# The only moves a plan makes; anything else is refused.
+PLAN_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.DRAFT: (Status.APPROVED,),
+    Status.APPROVED: (Status.ACTIVE,),
+    Status.ACTIVE: (Status.CLOSED,),
+    Status.CLOSED: (),
+}
+
+# What the button that makes each move says.
+TRANSITION_ACTIONS = {
+    Status.APPROVED: "Record approval",
+    Status.ACTIVE: "Make active",
+    Status.CLOSED: "Close plan",
+}
+
+PLAN_FIELDS = ("title", "start_date", "end_date", "intro", "builds_on")
+
+
+def allowed_transitions(plan: ActionPlan) -> tuple[str, ...]:
+    return PLAN_TRANSITIONS[plan.status]
+
+
+def _check_builds_on(region: Region, builds_on: ActionPlan | None) -> None:
+    if builds_on is not None and builds_on.region_id != region.pk:
+        raise ValidationError({"builds_on": "Select a plan of the same region"})
+
+
+def _check_title_free(region: Region, title: str, plan: ActionPlan | None = None) -> None:
+    clash = ActionPlan.objects.filter(region=region, title__iexact=title.strip())
+    if plan is not None:
+        clash = clash.exclude(pk=plan.pk)
+    if title and clash.exists():
+        raise ValidationError({"title": f"A plan called “{title}” already exists in this region: enter another title"})
+
+
+def create_plan(
+    *,
+    region: Region,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    intro: str = "",
+    builds_on: ActionPlan | None = None,
+) -> ActionPlan:
+    """A new draft plan of `region`."""
+    _check_builds_on(region, builds_on)
+    _check_title_free(region, title)
+    plan = ActionPlan(
+        region=region,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        intro=intro,
+        builds_on=builds_on,
+        status=Status.DRAFT,
+    )
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def update_plan(*, plan: ActionPlan, **changes) -> ActionPlan:
+    """Change the plan's title, dates, introduction or the plan it builds on."""
+    unknown = set(changes) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"update_plan() cannot change {', '.join(sorted(unknown))}")
+    if plan.status == Status.CLOSED:
+        raise ValidationError("A closed plan cannot be changed")
+    if "builds_on" in changes:
+        _check_builds_on(plan.region, changes["builds_on"])
+        if changes["builds_on"] is not None and changes["builds_on"].pk == plan.pk:
+            raise ValidationError({"builds_on": "A plan cannot build on itself"})
+    if "title" in changes:
+        _check_title_free(plan.region, changes["title"], plan)
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save(update_fields=list(changes))
+    return plan
+
+
+def change_plan_status(*, plan: ActionPlan, to: str, today: datetime.date | None = None) -> ActionPlan:
+    """Move the plan one step: draft → approved → active → closed.
+
+    Approving records the day of approval. A region has one active plan at a time: activating a
+    second is refused (close the first one), which the database enforces too.
+    """
+    if to not in PLAN_TRANSITIONS:
+        raise ValidationError("Select a status for the plan")
+    if to not in allowed_transitions(plan):
+        raise ValidationError(
+            f"A plan that is {plan.get_status_display().lower()} cannot become {Status(to).label.lower()}"
+        )
+    fields = ["status"]
+    with transaction.atomic():
+        if to == Status.ACTIVE:
+            # Lock the region's plans so two coordinators activating at once cannot both pass.
+            others = ActionPlan.objects.select_for_update().filter(region_id=plan.region_id, status=Status.ACTIVE)
+            current = next((other for other in others if other.pk != plan.pk), None)
+            if current is not None:
+                raise ValidationError(
+                    f"“{current.title}” is already the region’s active plan: close it before making this one active"
+                )
+        if to == Status.APPROVED:
+            plan.approved_on = today or timezone.localdate()
+            fields.append("approved_on")
+        plan.status = to
+        plan.full_clean()
+        try:
+            with transaction.atomic():
+                plan.save(update_fields=fields)
+        except IntegrityError:
+            raise ValidationError("Another plan became active at the same time: reload the page") from None
+    return plan
+
+
+@transaction.atomic
+def copy_plan(*, plan: ActionPlan, title: str, start_date: datetime.date, end_date: datetime.date) -> ActionPlan:
+    """A new draft for the next period that builds on `plan`.
+
+    Its priority areas and key objectives are carried over with their numbers and leads; the
+    objectives go back to proposed, since the network signs off each plan anew, and their target
+    dates are left for the new period. Updates and meetings stay with the old plan.
+    """
+    from priorities.models import KeyObjective, PriorityArea
+
+    new_plan = create_plan(
+        region=plan.region,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        intro=plan.intro,
+        builds_on=plan,
+    )
+    areas = PriorityArea.objects.filter(plan=plan).prefetch_related("key_objectives").order_by("number")
+    for area in areas:
+        new_area = PriorityArea(
+            plan=new_plan,
+            number=area.number,
+            title=area.title,
+            description=area.description,
+            lead_id=area.lead_id,
+            deputy_lead_id=area.deputy_lead_id,
+        )
+        new_area.full_clean()
+        new_area.save()
+        for objective in sorted(area.key_objectives.all(), key=lambda o: o.number):
+            new_objective = KeyObjective(
+                priority_area=new_area,
+                number=objective.number,
+                title=objective.title,
+                description=objective.description,
+                sign_off_state=KeyObjective.SignOff.PROPOSED,
+            )
+            new_objective.full_clean()
+            new_objective.save()
+    return new_plan
+
+
+# --- Import --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportedObjective:
+    number: int
+    title: str
+    description: str = ""
+    target_date: datetime.date | None = None
+
+
+@dataclass
+class ImportedPriority:
+    """One priority area read from an import file, with the row it was first named on."""
+
+    number: int
+    title: str
+    row: int
+    lead: object | None = None  # a User
+    description: str = ""
+    objectives: list[ImportedObjective] = field(default_factory=list)
+
+
+@transaction.atomic
+def import_plan(
+    *,
+    region: Region,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    priorities: Iterable[ImportedPriority],
+    intro: str = "",
+) -> ActionPlan:
+    """A new draft plan with the priority areas and objectives read from a file; all or nothing."""
+    from priorities.models import KeyObjective, PriorityArea
+
+    plan = create_plan(region=region, title=title, start_date=start_date, end_date=end_date, intro=intro)
+    for priority in priorities:
+        area = PriorityArea(
+            plan=plan,
+            number=priority.number,
+            title=priority.title,
+            description=priority.description,
+            lead=priority.lead,
+        )
+        area.full_clean()
+        area.save()
+        for imported in priority.objectives:
+            objective = KeyObjective(
+                priority_area=area,
+                number=imported.number,
+                title=imported.title,
+                description=imported.description,
+                target_date=imported.target_date,
+            )
+            objective.full_clean()
+            objective.save()
+    return plan
+
+
+# --- Events --------------------------------------------------------------------------------
+
+EVENT_FIELDS = ("title", "starts_at", "ends_at", "location", "link", "description")
+
+
+def create_event(
+    *,
+    region: Region,
+    title: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime | None = None,
+    location: str = "",
+    link: str = "",
+    description: str = "",
+) -> Event:
+    event = Event(
+        region=region,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        link=link,
+        description=description,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def update_event(*, event: Event, **changes) -> Event:
+    unknown = set(changes) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"update_event() cannot change {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(event, name, value)
+    event.full_clean()
+    event.save(update_fields=list(changes))
+    return event
+
+
+def delete_event(*, event: Event) -> None:
+    event.delete()

@@ -1,0 +1,127 @@
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from peer_challenges.tests.factories import PeerChallengeFactory
+from priorities.models import MeetingAction
+from priorities.tests.factories import QuarterlyMeetingFactory, QuarterlyUpdateFactory
+from programmes.dashboard import region_dashboard
+from programmes.models import ActionPlan
+from programmes.tests.conftest import Q1, Q2, Q3, TODAY, grow, signed_off
+from programmes.tests.factories import ActionPlanFactory, EventFactory, LocalAuthorityFactory
+from sli_portal.quarters import Quarter
+
+pytestmark = pytest.mark.django_db
+
+
+def cell_texts(dashboard, number):
+    row = next(r for r in dashboard.matrix if r.priority_area.number == number)
+    return {cell.quarter: cell.text for cell in row.cells}
+
+
+def test_the_matrix_counts_submitted_rag_per_priority_and_quarter_up_to_today(region, plan, progress):
+    dashboard = region_dashboard(region, today=TODAY)
+    assert dashboard.quarters == [Q1, Q2, Q3, Quarter(2024, 4)]
+    assert cell_texts(dashboard, 1) == {Q1: "1 red", Q2: "1 amber", Q3: "1 green", Quarter(2024, 4): "No updates"}
+    # Objective 2's Q3 update is still a draft: it does not count.
+    assert cell_texts(dashboard, 2) == {
+        Q1: "1 amber",
+        Q2: "No updates",
+        Q3: "No updates",
+        Quarter(2024, 4): "No updates",
+    }
+
+
+def test_a_cell_lists_worst_first_in_words(region, plan, priority_1, objective_1):
+    now = datetime.datetime(2024, 7, 5, tzinfo=datetime.UTC)
+    for number, rag in ((20, "green"), (21, "green"), (22, "amber")):
+        QuarterlyUpdateFactory(
+            key_objective=signed_off(priority_1, number), quarter=Q1, rag_status=rag, submitted_at=now
+        )
+    QuarterlyUpdateFactory(key_objective=objective_1, quarter=Q1, rag_status="not_started", submitted_at=now)
+    assert cell_texts(region_dashboard(region, today=TODAY), 1)[Q1] == "1 amber, 2 green, 1 not started"
+
+
+def test_objectives_without_a_submitted_update_are_overdue_after_the_due_date(region, plan, progress, objective_2):
+    dashboard = region_dashboard(region, today=TODAY)
+    assert dashboard.reporting_quarter == Q3
+    assert dashboard.updates_due_on == datetime.date(2025, 1, 14)
+    assert dashboard.updates_overdue
+    # The proposed objective is not expected to report; objective 2 has only a draft.
+    assert dashboard.missing_updates == [objective_2]
+
+
+def test_before_the_due_date_the_missing_updates_are_due_not_overdue(region, plan, progress):
+    dashboard = region_dashboard(region, today=datetime.date(2025, 1, 10))
+    assert dashboard.missing_updates and not dashboard.updates_overdue
+
+
+def test_a_plan_not_started_has_no_quarters(region):
+    ActionPlanFactory(region=region, start_date=datetime.date(2025, 4, 1), end_date=datetime.date(2027, 3, 31))
+    dashboard = region_dashboard(region, today=TODAY)
+    assert dashboard.quarters == [] and dashboard.reporting_quarter is None
+
+
+def test_without_an_active_plan_the_rest_still_shows(region):
+    ActionPlan.objects.all().delete()
+    EventFactory(region=region)
+    dashboard = region_dashboard(region, today=TODAY)
+    assert dashboard.plan is None and dashboard.matrix == []
+    assert len(dashboard.upcoming_events) == 1
+
+
+def test_meetings_actions_and_peer_challenges(region, plan, priority_1):
+    meeting = QuarterlyMeetingFactory(
+        priority_area=priority_1,
+        quarter=Quarter(2024, 4),
+        starts_at=datetime.datetime(2025, 2, 3, 10, tzinfo=datetime.UTC),
+    )
+    late = MeetingAction.objects.create(meeting=meeting, description="Late", due_date=datetime.date(2025, 1, 2))
+    MeetingAction.objects.create(meeting=meeting, description="Not yet", due_date=datetime.date(2025, 2, 2))
+    council = LocalAuthorityFactory(region=region, name="Cornwall")
+    PeerChallengeFactory(
+        local_authority=council, onsite_start=datetime.date(2019, 1, 7), onsite_end=datetime.date(2019, 1, 10)
+    )
+    booked = LocalAuthorityFactory(region=region, name="Devon")
+    visit = PeerChallengeFactory(
+        local_authority=booked, onsite_start=datetime.date(2025, 3, 3), onsite_end=datetime.date(2025, 3, 6)
+    )
+    LocalAuthorityFactory(region=region, name="Dorset")
+
+    dashboard = region_dashboard(region, today=TODAY)
+
+    assert dashboard.overdue_actions == [late]
+    assert dashboard.upcoming_meetings == [meeting]
+    counts = {c.status: c.count for c in dashboard.cycle_counts}
+    assert counts == {"current": 0, "due": 0, "overdue": 1, "booked": 1, "never": 1}
+    assert dashboard.cycles_needing_attention == 2
+    assert [c.next_booked for c in dashboard.next_visits] == [visit]
+
+
+@pytest.mark.parametrize("factor", [1, 10])
+def test_the_dashboard_page_issues_a_fixed_number_of_queries(
+    client, region, plan, progress, coordinator, factor, django_assert_max_num_queries
+):
+    grow(region, plan, factor)
+    client.force_login(coordinator)
+    # session, user; navigation: memberships, leads a priority; access; active plan; priority
+    # areas; RAG matrix; missing updates; overdue actions; upcoming meetings; events; councils;
+    # their peer challenges; the session save (savepoint, update, release).
+    with (
+        time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False),
+        django_assert_max_num_queries(18),
+    ):
+        response = client.get(reverse("dashboard", args=[region.slug]))
+    assert response.status_code == 200
+    assert response.context["dashboard"].missing_updates
+
+
+def test_the_page_shows_counts_as_text_in_a_captioned_table(client, region, plan, progress, member):
+    client.force_login(member)
+    with time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
+        page = client.get(reverse("dashboard", args=[region.slug])).content.decode()
+    assert "<caption" in page and '<th scope="row"' in page
+    assert '<strong class="govuk-tag govuk-tag--red">1 red</strong>' in page
+    assert "Overdue: 1 key objective has no submitted update for 2024/25 Q3, due by 14 January 2025." in page

@@ -1,0 +1,268 @@
+"""What a snapshot says: its sections compiled from the portal's live data for a region and month.
+
+`compile_content` gathers everything the template shows, so the template holds no rule and the
+same content gives the same HTML (and so the same content hash) on every render. Nothing here
+depends on the time of the render: the month decides which quarter, events and milestones are
+shown.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+from peer_challenges.services import Milestone, milestones_between
+from priorities.models import KeyObjective, PriorityArea, Project, QuarterlyUpdate
+from priorities.selectors import (
+    active_plan,
+    badged_projects,
+    latest_submitted_updates,
+    plan_priority_areas,
+    quarter_highlights,
+    rag_matrix,
+)
+from programmes.models import ActionPlan, Event, Region
+from sli_portal.quarters import Quarter
+
+from .formatting import render_markdown
+from .models import Snapshot
+
+Rag = QuarterlyUpdate.Rag
+
+EVENT_WEEKS = 8
+CHART_QUARTERS = 4
+SUMMARY_CHARACTERS = 160
+
+# The order of the chart's segments and of its legend: from not started to complete.
+RAG_ORDER = [Rag.NOT_STARTED, Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE]
+# GOV.UK colours; each segment also carries its count and the table gives the same numbers as text.
+RAG_COLOURS = {
+    Rag.NOT_STARTED: "#b1b4b6",
+    Rag.RED: "#d4351c",
+    Rag.AMBER: "#f47738",
+    Rag.GREEN: "#00703c",
+    Rag.COMPLETE: "#1d70b8",
+}
+RAG_TEXT_COLOURS = {Rag.NOT_STARTED: "#0b0c0c", Rag.AMBER: "#0b0c0c"}
+
+
+@dataclass
+class ObjectiveProgress:
+    objective: KeyObjective
+    update: QuarterlyUpdate | None
+
+    @property
+    def rag_status(self) -> str:
+        return self.update.rag_status if self.update else ""
+
+    @property
+    def rag_label(self) -> str:
+        return self.update.get_rag_status_display() if self.update else "No update yet"
+
+    @property
+    def summary(self) -> str:
+        """The update's progress narrative, cut to one line."""
+        if not self.update or not self.update.progress.strip():
+            return ""
+        first_line = self.update.progress.strip().splitlines()[0]
+        return Truncator(first_line).chars(SUMMARY_CHARACTERS)
+
+
+@dataclass
+class ChartSegment:
+    status: str
+    label: str
+    count: int
+    x: float
+    width: float
+    colour: str
+    text_colour: str
+
+    @property
+    def text_x(self) -> float:
+        return self.x + self.width / 2
+
+
+@dataclass
+class ChartBar:
+    quarter: Quarter
+    y: float
+    total: int
+    segments: list[ChartSegment]
+    counts: list[int]  # in RAG_ORDER, for the table
+
+
+@dataclass
+class PriorityProgress:
+    area: PriorityArea
+    objectives: list[ObjectiveProgress]
+    bars: list[ChartBar]
+    chart_height: int = 0
+
+    @property
+    def has_chart(self) -> bool:
+        return any(bar.total for bar in self.bars)
+
+
+@dataclass
+class RagChart:
+    """Geometry of the RAG bar chart, in SVG user units."""
+
+    label_width: int = 84
+    bar_area: int = 380
+    bar_height: int = 16
+    gap: int = 6
+
+    def height(self, bars: int) -> int:
+        return bars * (self.bar_height + self.gap)
+
+    @property
+    def width(self) -> int:
+        return self.label_width + self.bar_area + 40
+
+
+@dataclass
+class SnapshotContent:
+    snapshot: Snapshot
+    region: Region
+    month_start: datetime.date
+    month_end: datetime.date
+    plan: ActionPlan | None
+    quarter: Quarter
+    chart_quarters: list[Quarter]
+    chart: RagChart
+    priorities: list[PriorityProgress] = field(default_factory=list)
+    highlights: list[QuarterlyUpdate] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    events_until: datetime.date | None = None
+    milestones_this_month: list[Milestone] = field(default_factory=list)
+    milestones_coming: list[Milestone] = field(default_factory=list)
+    coming_until: datetime.date | None = None
+    introduction_html: SafeString = SafeString("")
+    highlights_html: SafeString = SafeString("")
+    adph_updates_html: SafeString = SafeString("")
+
+    rag_order = RAG_ORDER
+
+    @property
+    def rag_legend(self) -> list[tuple[str, str, str]]:
+        labels = dict(Rag.choices)
+        return [(status, labels[status], RAG_COLOURS[status]) for status in RAG_ORDER]
+
+    @property
+    def objective_count(self) -> int:
+        return sum(len(priority.objectives) for priority in self.priorities)
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    last_day = calendar.monthrange(month.year, month.month)[1]
+    return month.replace(day=1), month.replace(day=last_day)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def chart_quarters(plan: ActionPlan | None, quarter: Quarter) -> list[Quarter]:
+    """Up to the last four quarters ending with `quarter`, within the plan's period."""
+    if plan is None:
+        return []
+    quarters = [q for q in plan.quarters if q <= quarter]
+    return quarters[-CHART_QUARTERS:]
+
+
+def _bars(chart: RagChart, counters: dict[Quarter, Counter], quarters: list[Quarter], scale: int) -> list[ChartBar]:
+    labels = dict(Rag.choices)
+    bars = []
+    for index, quarter in enumerate(quarters):
+        counter = counters.get(quarter, Counter())
+        x = float(chart.label_width)
+        segments = []
+        for status in RAG_ORDER:
+            count = counter.get(status, 0)
+            if not count:
+                continue
+            width = chart.bar_area * count / scale
+            colour = RAG_COLOURS[status]
+            segments.append(
+                ChartSegment(status, labels[status], count, x, width, colour, RAG_TEXT_COLOURS.get(status, "#ffffff"))
+            )
+            x += width
+        bars.append(
+            ChartBar(
+                quarter=quarter,
+                y=index * (chart.bar_height + chart.gap),
+                total=sum(counter.values()),
+                segments=segments,
+                counts=[counter.get(status, 0) for status in RAG_ORDER],
+            )
+        )
+    return bars
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def compile_content(snapshot: Snapshot) -> SnapshotContent:
+    """Every section of `snapshot`, read from the live data; a bounded number of queries."""
+    region = snapshot.region
+    month_start, month_end = month_bounds(snapshot.month)
+    plan = active_plan(region)
+    # The last quarter that has closed before the month starts: its updates are the news.
+    quarter = Quarter.from_date(month_start).previous()
+    quarters = chart_quarters(plan, quarter)
+    chart = RagChart()
+    content = SnapshotContent(
+        snapshot=snapshot,
+        region=region,
+        month_start=month_start,
+        month_end=month_end,
+        plan=plan,
+        quarter=quarter,
+        chart_quarters=quarters,
+        chart=chart,
+        introduction_html=render_markdown(snapshot.introduction),
+        highlights_html=render_markdown(snapshot.highlights),
+        adph_updates_html=render_markdown(snapshot.adph_updates),
+    )
+    if plan is not None:
+        latest = latest_submitted_updates(plan)
+        matrix = rag_matrix(plan, quarters) if quarters else {}
+        areas = list(plan_priority_areas(plan))
+        # One scale for every priority, so bars compare across the page.
+        scale = max([len(area.key_objectives.all()) for area in areas] + [1])
+        for area in areas:
+            objectives = [
+                ObjectiveProgress(objective, latest.get(objective.pk)) for objective in area.key_objectives.all()
+            ]
+            bars = _bars(chart, matrix.get(area.pk, {}), quarters, scale)
+            content.priorities.append(PriorityProgress(area, objectives, bars, chart.height(len(bars))))
+        content.highlights = list(quarter_highlights(plan, quarter))
+    content.projects = [
+        project
+        for project in badged_projects(region)
+        if project.status != Project.Status.COMPLETED or project.badged_on >= add_months(month_start, -12)
+    ]
+    content.events_until = month_start + datetime.timedelta(weeks=EVENT_WEEKS)
+    content.events = list(
+        Event.objects.filter(
+            region=region,
+            starts_at__gte=_local_midnight(month_start),
+            starts_at__lt=_local_midnight(content.events_until),
+        ).order_by("starts_at")
+    )
+    content.coming_until = add_months(month_end.replace(day=1), 4) - datetime.timedelta(days=1)
+    milestones = milestones_between(region, month_start, content.coming_until)
+    content.milestones_this_month = [m for m in milestones if m.date <= month_end]
+    content.milestones_coming = [m for m in milestones if m.date > month_end]
+    return content

@@ -1,0 +1,392 @@
+"""The snapshot's lifecycle across records: creating drafts, rendering, publishing, the e-bulletin.
+
+A rule about one snapshot's state lives on the model (`Snapshot.can_publish()`, `mark_rendering()`);
+here are the steps that touch files, queues, e-mail or several rows. Rendering is a plain
+function (`render_snapshot`) that a thin Celery task calls; it replaces the files it made before
+and skips the work when the content has not changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from programmes.models import ActionPlan, Region
+from sli_portal.notifications import send_once
+from sli_portal.pdf import render_pdf_document
+
+from .content import compile_content
+from .models import Snapshot, Subscriber
+
+logger = logging.getLogger(__name__)
+
+State = Snapshot.State
+
+# A worker that has held a render this long has died or hung (the task's own hard limit is far
+# shorter): the sweep hands the snapshot to another worker.
+STALE_RENDER = datetime.timedelta(minutes=15)
+# A request no worker has picked up after this long never reached the broker (or was lost).
+UNQUEUED_RENDER = datetime.timedelta(minutes=2)
+
+
+# --- Drafts --------------------------------------------------------------------------------
+
+
+def default_title(region: Region, month: datetime.date) -> str:
+    return f"{region.short_name} SLI snapshot: {month:%B %Y}"
+
+
+def create_snapshot(*, region: Region, month: datetime.date) -> Snapshot:
+    """A new draft for `region` and `month`; one a month, so a second is refused."""
+    month = month.replace(day=1)
+    if Snapshot.objects.filter(region=region, month=month).exists():
+        raise ValidationError({"month": f"A snapshot for {month:%B %Y} already exists: open it from the list"})
+    snapshot = Snapshot(region=region, month=month, title=default_title(region, month))
+    snapshot.full_clean()
+    try:
+        with transaction.atomic():
+            snapshot.save()
+    except IntegrityError as error:  # another request created it between the check and the save
+        raise ValidationError(
+            {"month": f"A snapshot for {month:%B %Y} already exists: open it from the list"}
+        ) from error
+    return snapshot
+
+
+def update_snapshot(
+    *, snapshot: Snapshot, title: str, introduction: str, highlights: str, adph_updates: str
+) -> Snapshot:
+    """Change the editorial sections; a ready snapshot goes back to draft, its files now out of date."""
+    if not snapshot.can_edit():
+        raise ValidationError(
+            f"You cannot edit a snapshot that is {snapshot.get_state_display().lower()}: return it to draft first"
+        )
+    snapshot.title = title
+    snapshot.introduction = introduction
+    snapshot.highlights = highlights
+    snapshot.adph_updates = adph_updates
+    if snapshot.state == State.READY:
+        snapshot.state = State.DRAFT
+    snapshot.full_clean()
+    snapshot.save(update_fields=["title", "introduction", "highlights", "adph_updates", "state"])
+    return snapshot
+
+
+def return_to_draft(*, snapshot: Snapshot) -> Snapshot:
+    snapshot.return_to_draft()
+    return snapshot
+
+
+# --- Rendering -----------------------------------------------------------------------------
+
+
+def build_html(snapshot: Snapshot) -> str:
+    """The one document behind the public page, the preview and the PDF."""
+    content = compile_content(snapshot)
+    return render_to_string(
+        "snapshots/snapshot.html",
+        {
+            "content": content,
+            "snapshot": snapshot,
+            "archive_url": reverse("snapshot_archive", args=[snapshot.region.slug]),
+            "subscribe_url": reverse("snapshot_subscribe", args=[snapshot.region.slug]),
+            "pdf_url": snapshot.get_pdf_url(),
+        },
+    )
+
+
+def content_hash(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def _file_name(snapshot: Snapshot, extension: str) -> str:
+    return f"{snapshot.region.slug}-{snapshot.month_slug}.{extension}"
+
+
+def _replace_file(field, name: str, data: bytes) -> None:
+    """Save `data` under `name`, removing the previous file: a re-render never leaves duplicates."""
+    storage = field.storage
+    target = field.field.generate_filename(field.instance, name)
+    if field.name and field.name != target:
+        storage.delete(field.name)
+    storage.delete(target)
+    field.save(name, ContentFile(data), save=False)
+
+
+@dataclass
+class RenderRequest:
+    snapshot: Snapshot
+    queued: bool | None = None  # None until the transaction commits and the task is sent
+
+
+def request_render(*, snapshot: Snapshot) -> RenderRequest:
+    """Lock the snapshot in `rendering` and queue its render once the transaction commits.
+
+    When the broker cannot be reached the request stays recorded (`render_requested_at`) and
+    `queued` is False; the periodic sweep queues it again.
+    """
+    with transaction.atomic():
+        locked = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+        locked.mark_rendering()
+        request = RenderRequest(locked)
+
+        def send() -> None:
+            request.queued = enqueue_render(locked.pk)
+
+        transaction.on_commit(send)
+    snapshot.refresh_from_db()
+    request.snapshot = snapshot
+    return request
+
+
+def enqueue_render(snapshot_id: int) -> bool:
+    """Send the render task; False when the broker is unreachable (the sweep will retry)."""
+    from kombu.exceptions import OperationalError
+
+    from .tasks import render_snapshot as render_task
+
+    try:
+        render_task.delay(snapshot_id)
+    except (OperationalError, OSError) as error:
+        logger.warning("Snapshot %s: render not queued, the broker is unreachable (%s)", snapshot_id, error)
+        return False
+    return True
+
+
+def _claim_render(snapshot_id: int, now: datetime.datetime) -> bool:
+    """Take the render for this worker, unless another worker is still on it."""
+    claimed = (
+        Snapshot.objects.filter(pk=snapshot_id, state=State.RENDERING)
+        .filter(Q(render_started_at__isnull=True) | Q(render_started_at__lt=now - STALE_RENDER))
+        .update(render_started_at=now)
+    )
+    return bool(claimed)
+
+
+def render_snapshot(*, snapshot_id: int) -> str:
+    """Render one snapshot to HTML and PDF; "rendered", "unchanged" or "skipped".
+
+    Safe to run twice: only a snapshot in `rendering` that no live worker holds is rendered, the
+    same content (by hash) keeps the files it has, and new files replace the old ones.
+    """
+    now = timezone.now()
+    if not _claim_render(snapshot_id, now):
+        return "skipped"
+    try:
+        snapshot = Snapshot.objects.select_related("region").get(pk=snapshot_id)
+        html = build_html(snapshot)
+        digest = content_hash(html)
+        unchanged = digest == snapshot.content_hash and snapshot.pdf and snapshot.html and snapshot.page_count
+        if unchanged and _files_exist(snapshot):
+            _finish(snapshot_id, digest, page_count=None, files=None)
+            return "unchanged"
+        rendered = render_pdf_document(html)
+        _finish(snapshot_id, digest, page_count=rendered.page_count, files=(html.encode(), rendered.pdf))
+        return "rendered"
+    except Exception:
+        # Let a retry, or another worker, claim it again at once.
+        Snapshot.objects.filter(pk=snapshot_id, state=State.RENDERING, render_started_at=now).update(
+            render_started_at=None
+        )
+        raise
+
+
+def _files_exist(snapshot: Snapshot) -> bool:
+    return snapshot.pdf.storage.exists(snapshot.pdf.name) and snapshot.html.storage.exists(snapshot.html.name)
+
+
+def _finish(snapshot_id: int, digest: str, *, page_count: int | None, files: tuple[bytes, bytes] | None) -> None:
+    with transaction.atomic():
+        snapshot = Snapshot.objects.select_for_update().select_related("region").get(pk=snapshot_id)
+        if snapshot.state != State.RENDERING:
+            return  # returned to draft while rendering: the new request renders again
+        if files is not None:
+            html, pdf = files
+            _replace_file(snapshot.html, _file_name(snapshot, "html"), html)
+            _replace_file(snapshot.pdf, _file_name(snapshot, "pdf"), pdf)
+        snapshot.mark_ready(content_hash=digest, page_count=page_count)
+
+
+def store_rendered_files(*, snapshot: Snapshot) -> None:
+    """Write the HTML and PDF of `snapshot` again without touching its state (files lost from storage)."""
+    html = build_html(snapshot)
+    rendered = render_pdf_document(html)
+    _replace_file(snapshot.html, _file_name(snapshot, "html"), html.encode())
+    _replace_file(snapshot.pdf, _file_name(snapshot, "pdf"), rendered.pdf)
+    snapshot.page_count = rendered.page_count
+    snapshot.content_hash = content_hash(html)
+    snapshot.save(update_fields=["html", "pdf", "page_count", "content_hash"])
+
+
+def record_render_failure(*, snapshot_id: int, error: str) -> None:
+    """The last attempt failed: keep the message where the coordinator sees it."""
+    with transaction.atomic():
+        snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
+        if snapshot.state == State.RENDERING:
+            snapshot.mark_failed(error=error)
+
+
+def sweep_stale_renders(*, now: datetime.datetime | None = None) -> list[int]:
+    """Queue again the renders a dead worker left, or that never reached the broker."""
+    now = now or timezone.now()
+    stale = Snapshot.objects.filter(state=State.RENDERING).filter(
+        Q(render_started_at__lt=now - STALE_RENDER)
+        | Q(render_started_at__isnull=True, render_requested_at__lt=now - UNQUEUED_RENDER)
+        | Q(render_started_at__isnull=True, render_requested_at__isnull=True)
+    )
+    requeued = []
+    for snapshot_id in stale.values_list("pk", flat=True):
+        # Conditional, so two sweeps running at once queue each snapshot once.
+        reset = (
+            Snapshot.objects.filter(pk=snapshot_id, state=State.RENDERING)
+            .filter(
+                Q(render_started_at__lt=now - STALE_RENDER)
+                | Q(render_started_at__isnull=True, render_requested_at__lt=now - UNQUEUED_RENDER)
+                | Q(render_started_at__isnull=True, render_requested_at__isnull=True)
+            )
+            .update(render_started_at=None, render_requested_at=now)
+        )
+        if reset:
+            requeued.append(snapshot_id)
+            transaction.on_commit(lambda pk=snapshot_id: enqueue_render(pk))
+    return requeued
+
+
+# --- The monthly schedule ------------------------------------------------------------------
+
+
+def regions_with_active_plan():
+    return Region.objects.filter(action_plans__status=ActionPlan.Status.ACTIVE).distinct().order_by("name")
+
+
+def create_monthly_snapshots(*, month: datetime.date | None = None, region_slug: str | None = None) -> list[Snapshot]:
+    """This month's draft for every region with an active plan that has none yet, each queued to render.
+
+    Never two for a region and month: the unique constraint decides, so the beat task and a
+    coordinator's command running at once still make one.
+    """
+    month = (month or timezone.localdate()).replace(day=1)
+    regions = regions_with_active_plan()
+    if region_slug:
+        regions = regions.filter(slug=region_slug)
+    created = []
+    for region in regions:
+        try:
+            snapshot = create_snapshot(region=region, month=month)
+        except ValidationError:
+            continue
+        request_render(snapshot=snapshot)
+        created.append(snapshot)
+    return created
+
+
+# --- Publishing ----------------------------------------------------------------------------
+
+
+def publish_snapshot(*, snapshot: Snapshot, by, base_url: str) -> Snapshot:
+    """Make the snapshot public and e-mail the region's confirmed subscribers (once each).
+
+    `base_url` (e.g. https://sli.example.org) makes the e-mail's links absolute; the publisher's
+    request knows it, the worker that sends the e-mails does not.
+    """
+    with transaction.atomic():
+        snapshot.publish(by=by)
+        transaction.on_commit(lambda: _queue_publication_emails(snapshot.pk, base_url))
+    return snapshot
+
+
+def republish_snapshot(*, snapshot: Snapshot, by, base_url: str) -> Snapshot:
+    """Public again after a withdrawal; subscribers who had the e-mail do not get it twice."""
+    with transaction.atomic():
+        snapshot.republish(by=by)
+        transaction.on_commit(lambda: _queue_publication_emails(snapshot.pk, base_url))
+    return snapshot
+
+
+def withdraw_snapshot(*, snapshot: Snapshot, reason: str) -> Snapshot:
+    snapshot.withdraw(reason=reason)
+    return snapshot
+
+
+def _queue_publication_emails(snapshot_id: int, base_url: str) -> None:
+    from kombu.exceptions import OperationalError
+
+    from .tasks import send_publication_emails as task
+
+    try:
+        task.delay(snapshot_id, base_url)
+    except (OperationalError, OSError) as error:
+        logger.error("Snapshot %s: publication e-mails not queued (%s)", snapshot_id, error)
+
+
+def send_publication_emails(*, snapshot_id: int, base_url: str) -> int:
+    """E-mail each confirmed subscriber about a published snapshot; each address once per snapshot."""
+    snapshot = Snapshot.objects.select_related("region").get(pk=snapshot_id)
+    if snapshot.state != State.PUBLISHED:
+        return 0
+    sent = 0
+    for subscriber in Subscriber.objects.confirmed().filter(region=snapshot.region).order_by("pk"):
+        body = render_to_string(
+            "snapshots/email/published.txt",
+            {
+                "snapshot": snapshot,
+                "page_url": base_url.rstrip("/") + snapshot.get_absolute_url(),
+                "pdf_url": base_url.rstrip("/") + snapshot.get_pdf_url(),
+                "unsubscribe_url": base_url.rstrip("/")
+                + reverse("snapshot_unsubscribe", args=[snapshot.region.slug, subscriber.token]),
+            },
+        )
+        if send_once(
+            key=f"snapshot-published:{snapshot.pk}:{subscriber.pk}",
+            to=subscriber.email,
+            subject=snapshot.title,
+            body=body,
+        ):
+            sent += 1
+    return sent
+
+
+# --- The e-bulletin's subscribers ------------------------------------------------------------
+
+
+def subscribe(*, region: Region, email: str, base_url: str) -> Subscriber:
+    """Record the address and send its confirmation link; subscribing twice sends nothing new."""
+    email = email.strip()
+    domain_cased = email.rsplit("@", 1)
+    email = f"{domain_cased[0]}@{domain_cased[1].lower()}" if len(domain_cased) == 2 else email
+    subscriber, _ = Subscriber.objects.get_or_create(region=region, email__iexact=email, defaults={"email": email})
+    if not subscriber.is_confirmed:
+        body = render_to_string(
+            "snapshots/email/confirm.txt",
+            {
+                "region": region,
+                "confirm_url": base_url.rstrip("/")
+                + reverse("snapshot_subscribe_confirm", args=[region.slug, subscriber.token]),
+            },
+        )
+        send_once(
+            key=f"snapshot-subscribe-confirm:{subscriber.token}",
+            to=subscriber.email,
+            subject=f"Confirm your subscription to the {region.short_name} SLI snapshots",
+            body=body,
+        )
+    return subscriber
+
+
+def confirm_subscription(*, subscriber: Subscriber) -> Subscriber:
+    subscriber.confirm()
+    return subscriber
+
+
+def unsubscribe(*, subscriber: Subscriber) -> None:
+    subscriber.delete()

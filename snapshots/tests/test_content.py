@@ -1,0 +1,141 @@
+"""What a snapshot compiles from the live data, and the safety of its editorial sections."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from priorities.tests.factories import KeyObjectiveFactory, ProjectFactory, QuarterlyUpdateFactory
+from sli_portal.quarters import Quarter
+from snapshots.content import compile_content
+from snapshots.formatting import render_markdown
+from snapshots.services import build_html, content_hash
+from snapshots.tests.factories import SnapshotFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_progress_shows_each_objectives_latest_submitted_update(programme, snapshot):
+    content = compile_content(snapshot)
+    rows = {
+        item.objective.number: (item.rag_label, item.summary)
+        for priority in content.priorities
+        for item in priority.objectives
+    }
+    assert rows == {
+        1: ("Green", "On track. Twelve councils completed the self-assessment."),
+        2: ("Amber", "Slipping."),
+        3: ("No update yet", ""),  # its only update is a draft
+    }
+
+
+def test_priorities_come_in_plan_order_with_their_objectives(programme, snapshot):
+    content = compile_content(snapshot)
+    assert [(p.area.number, [o.objective.number for o in p.objectives]) for p in content.priorities] == [
+        (1, [1, 2]),
+        (2, [3]),
+    ]
+
+
+def test_the_chart_counts_submitted_rag_statuses_per_quarter(programme, snapshot):
+    content = compile_content(snapshot)
+    assert content.chart_quarters == [Quarter(2024, 1), Quarter(2024, 2)]  # the plan starts in 2024/25 Q1
+    priority_1 = content.priorities[0]
+    # counts in RAG order: not started, red, amber, green, complete
+    assert [bar.counts for bar in priority_1.bars] == [[0, 1, 0, 0, 0], [0, 0, 1, 1, 0]]
+    assert priority_1.has_chart
+    assert not content.priorities[1].has_chart
+
+
+def test_highlights_are_the_achievements_of_the_last_closed_quarter(programme, snapshot):
+    content = compile_content(snapshot)
+    assert content.quarter == Quarter(2024, 2)
+    assert [update.achievements for update in content.highlights] == ["Twelve councils completed the self-assessment."]
+
+
+def test_events_are_those_of_the_next_eight_weeks(programme, snapshot):
+    content = compile_content(snapshot)
+    assert [event.title for event in content.events] == ["Network meeting", "Winter workshop"]
+
+
+def test_peer_challenge_milestones_of_the_month_and_the_coming_quarter(programme, snapshot):
+    content = compile_content(snapshot)
+    assert [m.label for m in content.milestones_this_month] == ["Cornwall: corporate peer challenge on-site visit"]
+    assert [m.label for m in content.milestones_coming] == ["Cornwall: corporate peer challenge feedback presentation"]
+    assert content.coming_until == datetime.date(2025, 1, 31)
+
+
+def test_projects_are_the_regions_badged_projects(programme, snapshot):
+    assert [project.title for project in compile_content(snapshot).projects] == ["Tobacco control QI collaborative"]
+
+
+def test_a_region_without_an_active_plan_still_compiles(other_region):
+    content = compile_content(SnapshotFactory(region=other_region, month=datetime.date(2024, 10, 1)))
+    assert content.plan is None and content.priorities == []
+    assert "no active action plan" in build_html(content.snapshot)
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_compiling_takes_a_bounded_number_of_queries(programme, snapshot, priority_2, extra, django_assert_num_queries):
+    for number in range(extra):
+        objective = KeyObjectiveFactory(priority_area=priority_2, number=100 + number)
+        QuarterlyUpdateFactory(key_objective=objective, quarter=Quarter(2024, 2), submitted_at=timezone.now())
+        ProjectFactory(region=snapshot.region, badged_on=datetime.date(2024, 6, 1))
+    # active plan, latest updates, RAG matrix, priority areas, their objectives, highlights,
+    # projects with their councils and objectives (3), events, peer-challenge milestones:
+    # 11 whatever the size of the plan.
+    with django_assert_num_queries(11):
+        build_html(snapshot)
+
+
+def test_the_html_names_priorities_and_key_objectives_in_reading_order(programme, snapshot):
+    html = build_html(snapshot)
+    order = [
+        "Priority 1: Healthy places",
+        "Key Objective 1: Shared assurance framework",
+        "Key Objective 2: Winter exercise",
+        "Priority 2: Health inequalities",
+        "Key Objective 3: Inclusion health needs assessment",
+    ]
+    # The contents list names the priorities first; the progress section starts after it.
+    body = html[html.index('id="progress"') :]
+    positions = [body.index(text) for text in order]
+    assert positions == sorted(positions)
+
+
+def test_the_same_content_gives_the_same_hash(programme, snapshot):
+    assert content_hash(build_html(snapshot)) == content_hash(build_html(snapshot))
+
+
+def test_a_new_update_changes_the_hash(programme, snapshot):
+    before = content_hash(build_html(snapshot))
+    update = programme["objectives"][1].updates.get()
+    update.rag_status = "red"
+    update.save()
+    assert content_hash(build_html(snapshot)) != before
+
+
+def test_editorial_markdown_is_rendered_and_raw_html_is_shown_as_text(programme, snapshot):
+    html = build_html(snapshot)
+    assert "Welcome to <strong>October</strong>." in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("**bold** and *italic*", "<p><strong>bold</strong> and <em>italic</em></p>"),
+        ("<b>raw</b>", "<p>&lt;b&gt;raw&lt;/b&gt;</p>"),
+        ("[x](javascript:alert(1))", '<p><a rel="noopener noreferrer">x</a></p>'),
+        (
+            "[ADPH](https://www.adph.org.uk)",
+            '<p><a href="https://www.adph.org.uk" rel="noopener noreferrer">ADPH</a></p>',
+        ),
+        ("# Title", "<h3>Title</h3>"),
+        ('<img src="https://example.org/x.png" onerror="alert(1)">', "<p>&lt;img"),
+        ("", ""),
+    ],
+)
+def test_markdown_is_safe(text, expected):
+    assert str(render_markdown(text)).startswith(expected)

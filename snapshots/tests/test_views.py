@@ -1,0 +1,330 @@
+"""The snapshot pages: who may do what, the public archive's rules, and the e-bulletin."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from snapshots.models import Snapshot, Subscriber
+from snapshots.tests.conftest import OCTOBER, make_published, make_ready
+from snapshots.tests.factories import SnapshotFactory
+
+pytestmark = pytest.mark.django_db
+
+S = Snapshot.State
+PERSONAS = [
+    "anonymous",
+    "member",
+    "dph_lead",
+    "dph_lead_2",
+    "coordinator",
+    "publisher",
+    "national",
+    "other_coordinator",
+]
+LOGIN = "login"
+
+
+def _workspace(name, suffix=""):
+    return lambda s: reverse(name, args=["south-west", "2024-10"]) + suffix
+
+
+# (method, URL, expected status for each persona, in PERSONAS order); LOGIN = 302 to the login page.
+READ = [LOGIN, 200, 200, 200, 200, 200, 200, 403]
+COORDINATE = [LOGIN, 403, 403, 403, 200, 403, 403, 403]
+PUBLISH_PAGE = [LOGIN, 403, 403, 403, 403, 200, 403, 403]
+MATRIX = {
+    "snapshot_list": ("get", lambda s: reverse("snapshot_list", args=["south-west"]), READ),
+    "snapshot_list (create)": (
+        "post",
+        lambda s: reverse("snapshot_list", args=["south-west"]),
+        [LOGIN, 403, 403, 403, 302, 403, 403, 403],
+    ),
+    "snapshot_detail": ("get", _workspace("snapshot_detail"), READ),
+    "snapshot_preview": ("get", _workspace("snapshot_preview"), READ),
+    "snapshot_rendered_pdf": ("get", _workspace("snapshot_rendered_pdf"), READ),
+    "snapshot_edit": ("get", _workspace("snapshot_edit"), COORDINATE),
+    "snapshot_render": ("post", _workspace("snapshot_render"), [LOGIN, 403, 403, 403, 302, 302, 403, 403]),
+    "snapshot_return_to_draft": (
+        "post",
+        _workspace("snapshot_return_to_draft"),
+        [LOGIN, 403, 403, 403, 302, 403, 403, 403],
+    ),
+    "snapshot_publish": ("post", _workspace("snapshot_publish"), [LOGIN, 403, 403, 403, 403, 302, 403, 403]),
+    "snapshot_withdraw": ("get", _workspace("snapshot_withdraw"), PUBLISH_PAGE),
+    "snapshot_archive": ("get", lambda s: reverse("snapshot_archive", args=["south-west"]), [200] * 8),
+    "snapshot_subscribe": ("get", lambda s: reverse("snapshot_subscribe", args=["south-west"]), [200] * 8),
+}
+
+
+@pytest.mark.parametrize("view", sorted(MATRIX))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(client, request, priority_1, priority_2, snapshot, view, persona):
+    make_ready(snapshot)
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    method, url, expected = MATRIX[view]
+    data = {"month": f"{datetime.date.today():%Y-%m}"} if view == "snapshot_list (create)" else {}
+    response = getattr(client, method)(url(snapshot), data)
+    want = expected[PERSONAS.index(persona)]
+    if want == LOGIN:
+        assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    else:
+        assert response.status_code == want
+
+
+def test_another_regions_snapshot_is_not_found_in_this_regions_workspace(client, coordinator, other_region):
+    SnapshotFactory(region=other_region, month=OCTOBER)
+    client.force_login(coordinator)
+    assert client.get(reverse("snapshot_detail", args=["south-west", "2024-10"])).status_code == 404
+
+
+# --- The workspace ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_list_takes_a_fixed_number_of_queries(client, member, region, count, django_assert_max_num_queries):
+    for index in range(count):
+        SnapshotFactory(region=region, month=datetime.date(2020 + index, 1, 1))
+    client.force_login(member)
+    url = reverse("snapshot_list", args=["south-west"])
+    # session, user, region, the member's roles, the snapshots, and the base page's memberships
+    # and led priorities (navigation): 7 whatever the number of snapshots; plus the session's
+    # save on every request (SESSION_SAVE_EVERY_REQUEST), 3 statements on PostgreSQL.
+    with django_assert_max_num_queries(10):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.count(b"govuk-tag--grey") == count
+
+
+def test_a_coordinator_creates_a_draft_for_a_month(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("snapshot_list", args=["south-west"]), {"month": "2099-01"})
+    # 2099 is not offered: the form lists the last six months and the next two.
+    assert response.status_code == 200
+    assert "Select the month" in response.content.decode()
+    month = datetime.date.today().replace(day=1)
+    response = client.post(reverse("snapshot_list", args=["south-west"]), {"month": f"{month:%Y-%m}"})
+    snapshot = Snapshot.objects.get()
+    assert response.url == snapshot.get_workspace_url() and snapshot.state == S.DRAFT
+
+
+def test_the_coordinator_edits_the_editorial_sections(client, coordinator, snapshot):
+    client.force_login(coordinator)
+    url = reverse("snapshot_edit", args=["south-west", "2024-10"])
+    response = client.post(url, {"title": "", "introduction": "Hi"})
+    assert "Enter the title of the snapshot" in response.content.decode()
+    response = client.post(url, {"title": "October", "introduction": "Hello", "highlights": "", "adph_updates": ""})
+    snapshot.refresh_from_db()
+    assert response.status_code == 302 and (snapshot.title, snapshot.introduction) == ("October", "Hello")
+
+
+def test_a_published_snapshot_cannot_be_edited(client, coordinator, published_snapshot):
+    client.force_login(coordinator)
+    url = reverse("snapshot_edit", args=["south-west", "2024-10"])
+    response = client.post(url, {"title": "Changed", "introduction": "", "highlights": "", "adph_updates": ""})
+    published_snapshot.refresh_from_db()
+    assert response.status_code == 302 and published_snapshot.title != "Changed"
+
+
+def test_the_preview_is_exactly_the_document_that_is_rendered(client, member, programme, snapshot):
+    from snapshots.services import build_html
+
+    client.force_login(member)
+    response = client.get(reverse("snapshot_preview", args=["south-west", "2024-10"]))
+    assert response.content.decode() == build_html(snapshot)
+
+
+def test_the_snapshot_page_shows_the_state_and_the_error(client, member, snapshot):
+    snapshot.mark_rendering()
+    snapshot.mark_failed(error="WeasyPrint: table too wide")
+    client.force_login(member)
+    page = client.get(reverse("snapshot_detail", args=["south-west", "2024-10"])).content.decode()
+    assert "Failed" in page and "WeasyPrint: table too wide" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_user_is_told_when_the_broker_is_down(client, coordinator, snapshot, monkeypatch):
+    # A transactional test: the request commits, so the task is sent as it would be in production.
+    from kombu.exceptions import OperationalError
+
+    from snapshots import tasks
+
+    def refuse(snapshot_id):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.render_snapshot, "delay", refuse)
+    client.force_login(coordinator)
+    response = client.post(reverse("snapshot_render", args=["south-west", "2024-10"]), follow=True)
+    assert "the task queue is not answering" in response.content.decode()
+    snapshot.refresh_from_db()
+    assert snapshot.state == S.RENDERING and snapshot.render_requested_at is not None
+
+
+def test_rendering_twice_at_once_is_refused_politely(client, coordinator, snapshot):
+    snapshot.mark_rendering()
+    client.force_login(coordinator)
+    response = client.post(reverse("snapshot_render", args=["south-west", "2024-10"]), follow=True)
+    assert "You cannot render a snapshot that is rendering" in response.content.decode()
+
+
+def test_withdrawing_needs_a_reason(client, publisher, published_snapshot):
+    client.force_login(publisher)
+    url = reverse("snapshot_withdraw", args=["south-west", "2024-10"])
+    assert "Enter why the snapshot is withdrawn" in client.post(url, {"reason": " "}).content.decode()
+    client.post(url, {"reason": "Wrong figures for Q2"})
+    published_snapshot.refresh_from_db()
+    assert (published_snapshot.state, published_snapshot.withdrawn_reason) == (S.WITHDRAWN, "Wrong figures for Q2")
+
+
+def test_a_publisher_publishes_withdraws_and_republishes(client, publisher, ready_snapshot):
+    client.force_login(publisher)
+    publish = reverse("snapshot_publish", args=["south-west", "2024-10"])
+    client.post(publish)
+    ready_snapshot.refresh_from_db()
+    assert ready_snapshot.state == S.PUBLISHED and ready_snapshot.published_by == publisher
+    client.post(reverse("snapshot_withdraw", args=["south-west", "2024-10"]), {"reason": "Typo"})
+    client.post(publish)
+    ready_snapshot.refresh_from_db()
+    assert ready_snapshot.state == S.PUBLISHED
+
+
+# --- The public archive ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", [S.DRAFT, S.RENDERING, S.READY, S.FAILED, S.WITHDRAWN])
+def test_the_public_gets_404_for_anything_not_published(client, snapshot, publisher, state):
+    if state in (S.READY, S.WITHDRAWN):
+        make_ready(snapshot)
+    if state == S.WITHDRAWN:
+        snapshot.publish(by=publisher)
+        snapshot.withdraw(reason="Typo")
+    if state in (S.RENDERING, S.FAILED):
+        snapshot.mark_rendering()
+    if state == S.FAILED:
+        snapshot.mark_failed(error="x")
+    assert client.get(snapshot.get_absolute_url()).status_code == 404
+    assert client.get(snapshot.get_pdf_url()).status_code == 404
+    assert snapshot.title not in client.get(reverse("snapshot_archive", args=["south-west"])).content.decode()
+
+
+def test_the_public_page_serves_the_rendered_html(client, published_snapshot):
+    response = client.get("/snapshots/south-west/2024-10/")
+    assert response.status_code == 200 and response.content == b"<html>page</html>"
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_the_public_pdf_has_its_type_and_a_sensible_name(client, published_snapshot):
+    response = client.get("/snapshots/south-west/2024-10.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="sw-sli-snapshot-2024-10.pdf"'
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 fake"
+
+
+def test_an_unknown_region_or_month_is_404(client, published_snapshot):
+    assert client.get("/snapshots/atlantis/").status_code == 404
+    assert client.get("/snapshots/south-west/2024-11/").status_code == 404
+    assert client.get("/snapshots/south-west/2024-13/").status_code == 404
+
+
+def test_the_archive_lists_published_snapshots_newest_first_by_year(client, region, publisher, other_region):
+    for month in (datetime.date(2023, 11, 1), datetime.date(2024, 2, 1), datetime.date(2024, 1, 1)):
+        make_published(SnapshotFactory(region=region, month=month, title=f"SW {month:%B %Y}"), by=publisher)
+    make_published(SnapshotFactory(region=other_region, month=OCTOBER, title="NE October 2024"), by=publisher)
+    page = client.get(reverse("snapshot_archive", args=["south-west"])).content.decode()
+    order = ["2024", "SW February 2024", "SW January 2024", "2023", "SW November 2023"]
+    assert [page.index(text) for text in order] == sorted(page.index(text) for text in order)
+    assert "NE October 2024" not in page
+    assert "13\xa0bytes" in page and "8 pages" in page  # the PDF's size and page count
+
+
+def test_the_archive_takes_a_fixed_number_of_queries(client, region, publisher, django_assert_num_queries):
+    for index in range(10):
+        make_published(SnapshotFactory(region=region, month=datetime.date(2020 + index, 1, 1)), by=publisher)
+    # region, published snapshots; anonymous: no session or memberships.
+    with django_assert_num_queries(2):
+        assert client.get(reverse("snapshot_archive", args=["south-west"])).status_code == 200
+
+
+# --- The e-bulletin ----------------------------------------------------------------------------
+
+
+def _subscribe(client, email="dph@example.org") -> Subscriber:
+    client.post(reverse("snapshot_subscribe", args=["south-west"]), {"email": email})
+    return Subscriber.objects.get(email=email)
+
+
+def test_subscribing_sends_a_confirmation_link_and_nothing_else(client, region):
+    response = client.post(reverse("snapshot_subscribe", args=["south-west"]), {"email": "dph@example.org"})
+    assert "Check your e-mail" in response.content.decode()
+    subscriber = Subscriber.objects.get()
+    assert not subscriber.is_confirmed
+    assert len(mail.outbox) == 1
+    assert f"http://testserver/snapshots/south-west/subscribe/{subscriber.token}/confirm/" in mail.outbox[0].body
+
+
+def test_a_bad_address_is_a_form_error(client, region):
+    response = client.post(reverse("snapshot_subscribe", args=["south-west"]), {"email": "not-an-address"})
+    assert "Enter an e-mail address in the correct format" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_subscribing_twice_sends_one_confirmation(client, region):
+    _subscribe(client)
+    _subscribe(client)
+    assert Subscriber.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_confirming_takes_a_button_press(client, region):
+    subscriber = _subscribe(client)
+    url = reverse("snapshot_subscribe_confirm", args=["south-west", subscriber.token])
+    assert "Confirm subscription" in client.get(url).content.decode()
+    subscriber.refresh_from_db()
+    assert not subscriber.is_confirmed, "opening the link (a mail scanner) confirms nothing"
+    client.post(url)
+    subscriber.refresh_from_db()
+    assert subscriber.is_confirmed
+
+
+def test_an_unknown_token_is_404(client, region):
+    assert client.get(reverse("snapshot_subscribe_confirm", args=["south-west", "nope"])).status_code == 404
+    assert client.post(reverse("snapshot_unsubscribe", args=["south-west", "nope"])).status_code == 404
+
+
+def test_unsubscribing_deletes_the_address(client, region):
+    subscriber = _subscribe(client)
+    client.post(reverse("snapshot_unsubscribe", args=["south-west", subscriber.token]))
+    assert not Subscriber.objects.exists()
+
+
+def test_the_public_forms_are_csrf_protected(region):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("snapshot_subscribe", args=["south-west"]), {"email": "dph@example.org"})
+    assert response.status_code == 403
+
+
+def test_publishing_emails_confirmed_subscribers_once(
+    client, publisher, region, other_region, ready_snapshot, django_capture_on_commit_callbacks
+):
+    confirmed = Subscriber.objects.create(region=region, email="dph@example.org")
+    confirmed.confirm()
+    Subscriber.objects.create(region=region, email="pending@example.org")
+    Subscriber.objects.create(region=other_region, email="ne@example.org").confirm()
+    client.force_login(publisher)
+    publish = reverse("snapshot_publish", args=["south-west", "2024-10"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(publish)
+    assert [message.to for message in mail.outbox] == [["dph@example.org"]]
+    body = mail.outbox[0].body
+    assert "http://testserver/snapshots/south-west/2024-10/" in body
+    assert f"http://testserver/snapshots/south-west/unsubscribe/{confirmed.token}/" in body
+
+    # Withdrawn and published again: the subscribers already had this snapshot.
+    client.post(reverse("snapshot_withdraw", args=["south-west", "2024-10"]), {"reason": "Typo"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(publish)
+    assert len(mail.outbox) == 1
