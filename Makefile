@@ -10,7 +10,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime
 E2E_APT_PACKAGES := chromium
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint ci e2e clean
+.PHONY: install run test lint ci e2e clean bench
 
 install: $(STAMP)
 
@@ -56,3 +56,11 @@ ci:
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks (bench/bench.py): two databases under a temporary VAR_DIR (demo + generated data at
+# scale 1 and 10), page timings and query counts, wrk against gunicorn on 127.0.0.1, snapshot
+# renders; prints the table. wrk comes from Debian, installed only when missing.
+bench: install
+	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wrk; }
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)

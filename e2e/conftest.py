@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -122,3 +123,158 @@ def check_accessibility(page, name: str) -> None:
         f"{v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})" for v in serious
     )
     assert not serious, f"axe found on {name} ({page.url}):\n{report}"
+
+
+# --- Journeys: every page a journey visits is checked with axe-core ------------------------------
+
+# (check name, URL) of every page the journeys ran axe-core on, for the run's summary.
+AXE_CHECKED: list[tuple[str, str]] = []
+
+
+class Journey:
+    """One user's browser tab in a journey, which keeps track of the pages it visits.
+
+    `visit()`/`check()` run axe-core on the page; when the test ends, the `journey` fixture fails
+    if the tab showed a page that was never checked, or if any page answered with a server error.
+    """
+
+    def __init__(self, page, name: str, replay=None):
+        self.page = page
+        self.name = name
+        # axe-core cannot run where JavaScript is off: such a tab's pages are checked in `replay`,
+        # a tab that is given the very HTML the tab received and runs none of the portal's scripts.
+        self.replay = replay
+        self.visited: list[str] = []
+        self.checked: set[str] = set()
+        self.server_errors: list[str] = []
+        page.on("framenavigated", self._navigated)
+        page.on("response", self._responded)
+
+    def _navigated(self, frame) -> None:
+        if frame == self.page.main_frame and frame.url != "about:blank":
+            self.visited.append(frame.url.split("#")[0])
+
+    def _responded(self, response) -> None:
+        if response.status >= 500:
+            self.server_errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    def check(self, step: str) -> None:
+        """axe-core on the page the tab shows now, saved as e2e/artifacts/<journey>-<step>.png."""
+        name = f"{self.name}-{step}"
+        assert name not in {checked for checked, _ in AXE_CHECKED}, f"{name} is checked twice"
+        self.page.wait_for_load_state()
+        if self.replay is None:
+            check_accessibility(self.page, name)
+        else:
+            self._check_in_replay(name)
+        self.checked.add(self.page.url.split("#")[0])
+        AXE_CHECKED.append((name, self.page.url))
+        if os.environ.get("E2E_AXE_MINOR"):
+            self._record_minor_violations(name)
+
+    def _record_minor_violations(self, name: str) -> None:
+        """With E2E_AXE_MINOR=1: the moderate and minor violations too, in e2e/artifacts/axe-minor.txt."""
+        page = self.page if self.replay is None else self.replay
+        results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        with open(ARTIFACTS / "axe-minor.txt", "a", encoding="utf-8") as report:
+            for v in results["violations"]:
+                targets = "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+                report.write(f"{name}\t{v['impact']}\t{v['id']}\t{v['help']}\t{len(v['nodes'])}x\t{targets}\n")
+
+    def _check_in_replay(self, name: str) -> None:
+        url, html = self.page.url, self.page.content()
+
+        def same_html(route):
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+        def shown(address: str) -> bool:
+            return address == url
+
+        self.replay.route(shown, same_html)
+        try:
+            self.replay.goto(url)
+            check_accessibility(self.replay, name)
+        finally:
+            self.replay.unroute(shown, same_html)
+
+    def visit(self, path: str, step: str, *, status: int = 200):
+        response = self.page.goto(path)
+        assert response is not None and response.status == status, f"{path}: {response and response.status}"
+        self.check(step)
+        return response
+
+    def sign_in(self, username: str) -> None:
+        """Sign in through the login form, checking the login page and the page the user lands on."""
+        self.visit("/accounts/login/", f"login-{username}")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(DEMO_PASSWORD)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state()
+        assert "/accounts/login/" not in self.page.url, f"{username} could not sign in"
+        self.check(f"landing-{username}")
+
+    def sign_in_without_the_form(self, username: str) -> None:
+        """Sign in with a POST from the tab's context (no page shown): for the other actors of a journey."""
+        self.page.request.get("/accounts/login/")
+        token = next(c["value"] for c in self.page.context.cookies() if c["name"] == "csrftoken")
+        response = self.page.request.post(
+            "/accounts/login/",
+            form={"csrfmiddlewaretoken": token, "username": username, "password": DEMO_PASSWORD},
+            max_redirects=0,
+        )
+        assert response.status == 302, f"{username} could not sign in ({response.status})"
+
+    def unchecked_pages(self) -> list[str]:
+        return [url for url in dict.fromkeys(self.visited) if url not in self.checked]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.journey_test_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def journey(request, browser, portal):
+    """`journey(name)` opens a new browser tab in its own context (its own cookies, so its own user)."""
+    contexts, journeys = [], []
+
+    def new_context(**options):
+        context = browser.new_context(base_url=portal, viewport={"width": 1280, "height": 900}, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    def open_tab(name: str, *, javascript: bool = True) -> Journey:
+        """A new tab in its own context; `javascript=False` turns JavaScript off in it."""
+        replay = None
+        if not javascript:
+            replay = new_context(bypass_csp=True).new_page()
+            replay.route(re.compile(r"\.m?js(\?.*)?$"), lambda route: route.abort())
+        page = new_context(bypass_csp=True, accept_downloads=True, java_script_enabled=javascript).new_page()
+        journeys.append(Journey(page, name, replay))
+        return journeys[-1]
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+    if getattr(request.node, "journey_test_failed", True):
+        return  # the test's own failure says what went wrong
+    for tab in journeys:
+        assert not tab.server_errors, f"{tab.name}: server errors {tab.server_errors}"
+        assert not tab.unchecked_pages(), f"{tab.name} visited pages axe-core did not check: {tab.unchecked_pages()}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not AXE_CHECKED:
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    lines = [f"{name}\t{url}" for name, url in AXE_CHECKED]
+    (ARTIFACTS / "axe-checked.txt").write_text("\n".join(lines) + "\n")
+    distinct = len({url.split("?")[0] for _, url in AXE_CHECKED})
+    terminalreporter.write_line(
+        f"axe-core checked {len(AXE_CHECKED)} journey pages ({distinct} distinct paths) with no serious or "
+        f"critical violation; list in e2e/artifacts/axe-checked.txt"
+    )

@@ -407,6 +407,14 @@ def propose_window(cycle: CouncilCycle, *, today: datetime.date | None = None) -
     return PlanProposal(cycle, today, cycle.due_by if compliant else add_months(today, CATCH_UP_MONTHS))
 
 
+# A challenge at one of these stages is being planned: the council needs no other proposal.
+PLANNING_STAGES = (Stage.PROPOSED, Stage.SCOPING, Stage.POSITION_STATEMENT, Stage.POSTPONED)
+
+
+def planned_challenges():
+    return PeerChallenge.objects.filter(stage__in=PLANNING_STAGES, kind__in=PeerChallenge.CYCLE_KINDS)
+
+
 def plan_challenge(
     *, local_authority: LocalAuthority, by, kind: str = PeerChallenge.Kind.CORPORATE, today=None
 ) -> PeerChallenge:
@@ -422,10 +430,7 @@ def plan_challenge(
         raise ValidationError(
             f"{local_authority.name} is {cycle.status_label.lower()}: there is no challenge to plan yet"
         )
-    if local_authority.peer_challenges.filter(
-        stage__in=(Stage.PROPOSED, Stage.SCOPING, Stage.POSITION_STATEMENT, Stage.POSTPONED),
-        kind__in=PeerChallenge.CYCLE_KINDS,
-    ).exists():
+    if planned_challenges().filter(local_authority=local_authority).exists():
         raise ValidationError(f"{local_authority.name} already has a challenge being planned")
     window = propose_window(cycle, today=today)
     challenge = PeerChallenge(

@@ -394,10 +394,12 @@ def recommendation_remove(request: HttpRequest, slug: str, pk: int, recommendati
 def planner(request: HttpRequest, slug: str) -> HttpResponse:
     region, access = get_region_for_user(request, slug, need="coordinate")
     today = timezone.localdate()
+    planned = services.planned_challenges().filter(local_authority__region=region)
+    being_planned = set(planned.values_list("local_authority_id", flat=True))
     proposals = [
         services.propose_window(cycle, today=today)
         for cycle in services.region_cycle_statuses(region, today=today)
-        if cycle.needs_planning
+        if cycle.needs_planning and cycle.local_authority.pk not in being_planned
     ]
     return render(
         request,
@@ -459,6 +461,9 @@ def calendar_token_revoke(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed a calendar application subscribes to: the token is its only credential."""
+    if "\x00" in token or len(token) > 64:
+        # No token holds a NUL, and PostgreSQL refuses one in a query: a 404, not a 500.
+        raise Http404("No such calendar")
     calendar_token = get_object_or_404(CalendarToken.objects.select_related("user", "region"), token=token)
     # The token's holder must still read the region: a member who left loses the feed.
     if not calendar_token.user.is_active or not region_access(calendar_token.user, calendar_token.region).can_read:

@@ -24,12 +24,29 @@ class GovUKFormMixin:
         self.helper.form_tag = False
 
 
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id no database column can hold before it reaches the `pk__in` query.
+
+    Django checks each id with an exact lookup (safe for huge numbers) but then queries them all
+    with `__in`, where SQLite raises OverflowError on a number above 2**63: a 500, not a message.
+    """
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else []:
+            text = str(pk).strip()
+            if text.isascii() and text.lstrip("-").isdigit() and abs(int(text)) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+        return super()._check_values(value)
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user) -> str:
         return user.get_full_name() or user.get_username()
 
 
-class MembersChoiceField(forms.ModelMultipleChoiceField):
+class MembersChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, user) -> str:
         return user.get_full_name() or user.get_username()
 
@@ -296,6 +313,7 @@ class ProjectForm(GovUKFormMixin, forms.ModelForm):
             "key_objectives": forms.CheckboxSelectMultiple,
             "link": forms.URLInput(attrs={"class": "govuk-input"}),
         }
+        field_classes = {"councils": SafeModelMultipleChoiceField, "key_objectives": SafeModelMultipleChoiceField}
         labels = {"councils": "Councils involved", "key_objectives": "Key objectives it supports"}
         error_messages = {
             "title": {"required": "Enter the project's title"},

@@ -129,6 +129,7 @@ class KeyObjective(models.Model):
         self.signed_off_by = by
         self.signed_off_at = timezone.now()
         self.sign_off_note = note
+        self._history_user = by  # the audit trail names who recorded it, in a request or not
         self.save(update_fields=["sign_off_state", "signed_off_by", "signed_off_at", "sign_off_note"])
 
 

@@ -20,4 +20,8 @@ urlpatterns = [
     path("regions/<slug:slug>/events/new/", views.event_create, name="event_create"),
     path("regions/<slug:slug>/events/<int:event_id>/edit/", views.event_edit, name="event_edit"),
     path("regions/<slug:slug>/events/<int:event_id>/delete/", views.event_delete, name="event_delete"),
+    path("national/", views.national_view, name="national_view"),
+    path("regions/", views.national_public_summary, name="national_public_summary"),
+    path("regions/<slug:slug>/annual-report/<int:year>.csv", views.national_report_csv, name="national_report_csv"),
+    path("regions/<slug:slug>/annual-report/<int:year>.pdf", views.national_report_pdf, name="national_report_pdf"),
 ]

@@ -7,7 +7,7 @@ its object up inside that region, so another region's ids are 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -268,3 +268,63 @@ def event_delete(request: HttpRequest, slug: str, event_id: int) -> HttpResponse
         messages.success(request, f"Event “{event.title}” deleted")
         return redirect("event_list", region.slug)
     return render(request, "programmes/event_delete.html", {"region": region, "event": event})
+
+
+# --- National roll-up ------------------------------------------------------------------------
+
+
+def _require_national(request: HttpRequest) -> None:
+    """The national board's pages: national board viewers and administrators only."""
+    from .access import SignInRequired
+    from .models import Membership
+
+    if not request.user.is_authenticated:
+        raise SignInRequired
+    if not (
+        request.user.is_superuser
+        or Membership.objects.filter(user=request.user, role=Membership.Role.NATIONAL).exists()
+    ):
+        raise PermissionDenied
+
+
+@require_GET
+def national_view(request: HttpRequest) -> HttpResponse:
+    from .national import default_report_year, national_overview
+
+    _require_national(request)
+    overview = national_overview()
+    year = default_report_year(overview.today)
+    context = {"overview": overview, "report_year": year, "report_label": f"{year}/{(year + 1) % 100:02d}"}
+    return render(request, "programmes/national.html", context)
+
+
+def _annual_report(request: HttpRequest, slug: str, year: int):
+    from .national import annual_report
+
+    region, access = get_region_for_user(request, slug)
+    if not 2000 <= year <= 2100:
+        raise Http404("No report for that year")
+    return annual_report(region, year)
+
+
+@require_GET
+def national_report_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    from .national import annual_report_csv
+
+    report = _annual_report(request, slug, year)
+    return _download(annual_report_csv(report), "text/csv; charset=utf-8", f"{report.filename_stem}.csv")
+
+
+@require_GET
+def national_report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    from .national import annual_report_pdf
+
+    report = _annual_report(request, slug, year)
+    return _download(annual_report_pdf(report), "application/pdf", f"{report.filename_stem}.pdf")
+
+
+@require_GET
+def national_public_summary(request: HttpRequest) -> HttpResponse:
+    from .national import public_summary
+
+    return render(request, "programmes/national_public.html", {"regions": public_summary()})

@@ -22,6 +22,7 @@ ANYONE = "anyone"
 SIGNED_IN = "signed_in"  # any role in a region
 LEAD = "lead"  # DPH lead or deputy of a priority area
 NATIONAL = "national"
+COORDINATOR = "coordinator"  # the coordinator or SLI lead of the region
 STAFF = "staff"
 
 # (label, URL name, takes the region slug, who sees it). Labels stay short: the bar is narrow.
@@ -35,6 +36,7 @@ ENTRIES = [
     ("Events", "event_list", True, {SIGNED_IN}),
     ("Snapshots", "snapshot_list", True, {SIGNED_IN}),
     ("Peer challenges", "peer_challenge_schedule", True, {SIGNED_IN}),
+    ("Audit log", "audit_region", True, {COORDINATOR}),
     ("National view", "national_view", False, {NATIONAL}),
     ("Administration", "admin:index", False, {STAFF}),
 ]
@@ -48,6 +50,8 @@ def _audiences(request, memberships, leads_priorities: bool) -> set[str]:
         audiences.add(LEAD)
     if any(m.role == "national" for m in memberships) or request.user.is_superuser:
         audiences.add(NATIONAL)
+    if any(m.role in ("coordinator", "sli_lead") for m in memberships):
+        audiences.add(COORDINATOR)
     if request.user.is_staff:
         audiences.add(STAFF)
     return audiences

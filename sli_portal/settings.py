@@ -176,6 +176,9 @@ CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 # A broker that is down must not hang a web request for long.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis, a task whose worker died unacknowledged returns to the queue after this many
+# seconds; it must be longer than the longest task (the e-bulletin: 11 minutes).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
 # Security. In production the portal sits behind a TLS-terminating proxy; SECURE_PROXY_SSL_HEADER
 # tells Django to trust its X-Forwarded-Proto, and SECURE_SSL_REDIRECT can be turned off when

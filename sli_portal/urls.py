@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import audit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("snapshots.urls")),
     path("", include("peer_challenges.urls")),
+    path("regions/<slug:slug>/audit/", audit_views.audit_region, name="audit_region"),
+    path("regions/<slug:slug>/audit/<str:kind>/<int:pk>/", audit_views.audit_object, name="audit_object"),
 ]
 
 admin.site.site_header = "SLI Portal administration"

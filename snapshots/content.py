@@ -239,12 +239,12 @@ def compile_content(snapshot: Snapshot) -> SnapshotContent:
         latest = latest_submitted_updates(plan)
         matrix = rag_matrix(plan, quarters) if quarters else {}
         areas = list(plan_priority_areas(plan))
+        # A snapshot is public: like the public plan, it shows only what the network signed off.
+        signed_off = {area.pk: [o for o in area.key_objectives.all() if o.is_signed_off] for area in areas}
         # One scale for every priority, so bars compare across the page.
-        scale = max([len(area.key_objectives.all()) for area in areas] + [1])
+        scale = max([len(objectives) for objectives in signed_off.values()] + [1])
         for area in areas:
-            objectives = [
-                ObjectiveProgress(objective, latest.get(objective.pk)) for objective in area.key_objectives.all()
-            ]
+            objectives = [ObjectiveProgress(objective, latest.get(objective.pk)) for objective in signed_off[area.pk]]
             bars = _bars(chart, matrix.get(area.pk, {}), quarters, scale)
             content.priorities.append(PriorityProgress(area, objectives, bars, chart.height(len(bars))))
         content.highlights = list(quarter_highlights(plan, quarter))

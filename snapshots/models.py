@@ -195,15 +195,18 @@ class Snapshot(models.Model):
         self.published_at = now or timezone.now()
         self.published_by = by
         self.withdrawn_reason = ""
+        self._history_user = by  # the audit trail names the publisher, in a request or not
         self.save(update_fields=["state", "published_at", "published_by", "withdrawn_reason"])
 
-    def withdraw(self, *, reason: str) -> None:
+    def withdraw(self, *, reason: str, by=None) -> None:
         if not self.can_withdraw():
             raise self._refuse("withdraw")
         if not reason.strip():
             raise ValidationError({"reason": "Enter why the snapshot is withdrawn"})
         self.state = self.State.WITHDRAWN
         self.withdrawn_reason = reason.strip()
+        if by is not None:
+            self._history_user = by
         self.save(update_fields=["state", "withdrawn_reason"])
 
     def return_to_draft(self) -> None:

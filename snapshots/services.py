@@ -13,6 +13,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -37,6 +38,8 @@ State = Snapshot.State
 STALE_RENDER = datetime.timedelta(minutes=15)
 # A request no worker has picked up after this long never reached the broker (or was lost).
 UNQUEUED_RENDER = datetime.timedelta(minutes=2)
+# How far back the sweep looks for an e-bulletin that did not go out.
+UNSENT_EMAILS_WINDOW = datetime.timedelta(days=7)
 
 
 # --- Drafts --------------------------------------------------------------------------------
@@ -313,9 +316,34 @@ def republish_snapshot(*, snapshot: Snapshot, by, base_url: str) -> Snapshot:
     return snapshot
 
 
-def withdraw_snapshot(*, snapshot: Snapshot, reason: str) -> Snapshot:
-    snapshot.withdraw(reason=reason)
+def withdraw_snapshot(*, snapshot: Snapshot, reason: str, by=None) -> Snapshot:
+    snapshot.withdraw(reason=reason, by=by)
     return snapshot
+
+
+def sweep_unsent_publication_emails(*, now: datetime.datetime | None = None) -> list[int]:
+    """Queue again the e-bulletin of snapshots published in the last week whose e-mails did not
+    all go, e.g. because the broker was down at publication. `send_once` keeps it to one e-mail
+    per subscriber, so queueing again is always safe."""
+    from sli_portal.models import SentNotification
+
+    now = now or timezone.now()
+    recent = Snapshot.objects.published().filter(
+        published_at__gte=now - UNSENT_EMAILS_WINDOW, published_at__lt=now - UNQUEUED_RENDER
+    )
+    requeued = []
+    for snapshot in recent.only("pk", "region_id", "published_at"):
+        expected = _bulletin_recipients(snapshot).count()
+        sent = SentNotification.objects.filter(key__startswith=f"snapshot-published:{snapshot.pk}:").count()
+        if sent < expected:
+            _queue_publication_emails(snapshot.pk, settings.PORTAL_BASE_URL)
+            requeued.append(snapshot.pk)
+    return requeued
+
+
+def _bulletin_recipients(snapshot: Snapshot):
+    # Those who had confirmed when it was published: a later subscriber gets the next one.
+    return Subscriber.objects.confirmed().filter(region_id=snapshot.region_id, confirmed_at__lte=snapshot.published_at)
 
 
 def _queue_publication_emails(snapshot_id: int, base_url: str) -> None:
@@ -335,7 +363,7 @@ def send_publication_emails(*, snapshot_id: int, base_url: str) -> int:
     if snapshot.state != State.PUBLISHED:
         return 0
     sent = 0
-    for subscriber in Subscriber.objects.confirmed().filter(region=snapshot.region).order_by("pk"):
+    for subscriber in _bulletin_recipients(snapshot).order_by("pk"):
         body = render_to_string(
             "snapshots/email/published.txt",
             {

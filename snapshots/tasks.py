@@ -60,7 +60,9 @@ def create_monthly_snapshots() -> list[int]:
 
 @shared_task(soft_time_limit=60, time_limit=90)
 def sweep_stale_renders() -> list[int]:
-    """Every ten minutes: requeue renders a dead worker left or that never reached the broker."""
+    """Every ten minutes: requeue renders a dead worker left or that never reached the broker,
+    and e-bulletins that could not be queued when their snapshot was published."""
+    services.sweep_unsent_publication_emails()
     return services.sweep_stale_renders()
 
 

@@ -16,6 +16,7 @@ from programmes.access import RegionAccess, check_access, get_region_for_user
 from programmes.models import Region
 
 from . import selectors, services
+from .cache import cache_archive
 from .forms import NewSnapshotForm, SnapshotForm, SubscribeForm, WithdrawForm, month_choices
 from .models import Snapshot, Subscriber
 
@@ -169,7 +170,7 @@ def snapshot_withdraw(request: HttpRequest, slug: str, month: datetime.date) -> 
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_snapshot(snapshot=snapshot, reason=form.cleaned_data["reason"])
+            services.withdraw_snapshot(snapshot=snapshot, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
             form.add_error(None, _first_error(error))
         else:
@@ -189,6 +190,7 @@ def _get_published(slug: str, month: datetime.date) -> Snapshot:
 
 
 @require_GET
+@cache_archive
 def snapshot_archive(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
     years = selectors.archive_by_year(region)
@@ -239,6 +241,9 @@ def snapshot_subscribe(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _get_subscriber(slug: str, token: str) -> Subscriber:
+    if "\x00" in token or len(token) > 64:
+        # No token holds a NUL, and PostgreSQL refuses one in a query: a 404, not a 500.
+        raise Http404("No such subscription")
     return get_object_or_404(Subscriber.objects.select_related("region"), region__slug=slug, token=token)
 
 

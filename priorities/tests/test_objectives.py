@@ -278,3 +278,11 @@ def test_missing_updates_of_the_last_quarter_show_as_overdue_after_its_due_date(
     assert "1 update for 2024/25 Q1 is overdue" in page
     assert reverse("update_edit", args=[region.slug, missing.pk, Q1.code]) in page
     assert reverse("update_edit", args=[region.slug, done.pk, Q1.code]) not in page
+
+
+def test_sign_off_names_the_recorder_in_the_history_outside_a_request(sli_lead, priority_1):
+    from priorities.tests.factories import KeyObjectiveFactory
+
+    objective = KeyObjectiveFactory(priority_area=priority_1)
+    objective.sign_off(by=sli_lead, note="Agreed at the network meeting")
+    assert objective.history.first().history_user == sli_lead

@@ -54,8 +54,10 @@ def _schedulable(region, meeting: QuarterlyMeeting):
 def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     region, _access = get_region_for_user(request, slug, need="coordinate")
     initial = {"quarter": Quarter.current().code}
-    if request.GET.get("priority_area", "").isdigit():
-        initial["priority_area"] = int(request.GET["priority_area"])
+    priority_area = request.GET.get("priority_area", "")
+    # isascii: "²".isdigit() is True, but int("²") raises.
+    if priority_area.isascii() and priority_area.isdigit():
+        initial["priority_area"] = int(priority_area)
     return _meeting_form(request, region, QuarterlyMeeting(), initial)
 
 

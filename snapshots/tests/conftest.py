@@ -27,12 +27,18 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+# The network has signed these off: a snapshot is public and shows nothing else.
+SIGNED_OFF = {"sign_off_state": "signed_off", "signed_off_at": datetime.datetime(2024, 4, 20, 10, tzinfo=datetime.UTC)}
+
+
 @pytest.fixture
 def programme(region, plan, priority_1, priority_2):
     """Two priorities, three objectives and their updates, an event, a project and a peer challenge."""
-    ko1 = KeyObjectiveFactory(priority_area=priority_1, number=1, title="Shared assurance framework")
-    ko2 = KeyObjectiveFactory(priority_area=priority_1, number=2, title="Winter exercise")
-    ko3 = KeyObjectiveFactory(priority_area=priority_2, number=3, title="Inclusion health needs assessment")
+    ko1 = KeyObjectiveFactory(priority_area=priority_1, number=1, title="Shared assurance framework", **SIGNED_OFF)
+    ko2 = KeyObjectiveFactory(priority_area=priority_1, number=2, title="Winter exercise", **SIGNED_OFF)
+    ko3 = KeyObjectiveFactory(
+        priority_area=priority_2, number=3, title="Inclusion health needs assessment", **SIGNED_OFF
+    )
     submitted = at(D(2024, 10, 10))
     QuarterlyUpdateFactory(key_objective=ko1, quarter=Quarter(2024, 1), rag_status="red", submitted_at=submitted)
     QuarterlyUpdateFactory(

@@ -139,3 +139,11 @@ def test_editorial_markdown_is_rendered_and_raw_html_is_shown_as_text(programme,
 )
 def test_markdown_is_safe(text, expected):
     assert str(render_markdown(text)).startswith(expected)
+
+
+def test_a_proposed_objective_stays_out_of_the_snapshot(programme, snapshot, priority_1):
+    KeyObjectiveFactory(priority_area=priority_1, number=9, title="Not yet agreed by the network")
+    content = compile_content(snapshot)
+    titles = [progress.objective.title for priority in content.priorities for progress in priority.objectives]
+    assert "Not yet agreed by the network" not in titles
+    assert content.objective_count == 3

@@ -93,6 +93,9 @@ class Command(BaseCommand):
         self.stdout.write(", ".join(f"{name} {count}" for name, count in counts.items()))
 
     def _load_row(self, row: dict, regions: dict, seen: dict, line: int) -> str:
+        # A NUL byte is a corrupt file, not a name: PostgreSQL refuses it in text columns.
+        if any("\x00" in value for value in row.values()):
+            raise RowError("the row holds a NUL character: save the file again as CSV UTF-8")
         gss_code, name = row.get("gss_code", "").upper(), row.get("name", "")
         if not gss_code:
             raise RowError("enter the council's ONS code (gss_code)")

@@ -1,0 +1,499 @@
+"""A region's data as one JSON document, and back: so a network can leave with its data.
+
+`export_region(region)` returns the archive; `import_region(archive)` restores it into a
+database that holds nothing of the region yet. The format:
+
+- `format` and `schema_version` name what the document is; an importer refuses a version it
+  does not know rather than guess.
+- No database ids: rows refer to each other by their natural keys (a council by its ONS code,
+  a user by username, a plan by its title in the region, a key objective by its plan and
+  number, a snapshot by its month); rows without one (evidence, meeting actions, the peer team)
+  are nested in their parent. Two exports of the same data are equal, wherever it lives.
+- Values are written as Django writes them in its own serializers (`Field.value_to_string`), and
+  read back with `Field.to_python`, so every field of a model travels without a list to keep up
+  to date; a field the archive does not carry takes its default.
+- Users: username, names, e-mail and active flag of everyone the region's data names. Never
+  password hashes, staff or superuser flags: imported users sign in after a password reset.
+- Files (evidence, snapshot PDFs and HTML) are embedded in base64 up to `max_file_bytes` each
+  (20 MB by default); a larger file is listed by name and size only and the export says so.
+- Personal data is flagged in `personal_data`: users, memberships, the peer teams' names and the
+  e-bulletin subscribers (with their unsubscribe tokens, so the links they hold keep working).
+- Not included: the change history (the archive is the current state; imported rows start a new
+  history "Imported from an archive"), calendar tokens (secrets; members make new ones) and
+  sent-notification records.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from peer_challenges.models import FocusArea, PeerChallenge, PeerTeamMember, Recommendation
+from priorities.models import (
+    Evidence,
+    KeyObjective,
+    MeetingAction,
+    PriorityArea,
+    Project,
+    QuarterlyMeeting,
+    QuarterlyUpdate,
+)
+from snapshots.models import Snapshot, Subscriber
+
+from .models import ActionPlan, Event, LocalAuthority, Membership, Region
+
+User = get_user_model()
+
+FORMAT = "sli-portal-region-archive"
+SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 20 * 1024 * 1024
+IMPORT_REASON = "Imported from an archive"
+
+
+class ArchiveError(Exception):
+    """The archive cannot be imported; the message says why, for the person running the command."""
+
+
+# --- Values -----------------------------------------------------------------------------------
+
+
+def _plain(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
+    """The row's own values (no id, no relations, no files), as Django's serializers write them."""
+    data = {}
+    for model_field in obj._meta.concrete_fields:
+        if (
+            model_field.primary_key
+            or model_field.is_relation
+            or isinstance(model_field, models.FileField)
+            or model_field.name in exclude
+        ):
+            continue
+        value = model_field.value_from_object(obj)
+        if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
+            data[model_field.name] = value
+        else:
+            # Dates, times, decimals, quarters: the text Django's own serializers write.
+            data[model_field.name] = model_field.value_to_string(obj)
+    return data
+
+
+def _values(model: type[models.Model], data: dict) -> dict:
+    """Field values for `model` from an archive's plain values."""
+    values = {}
+    for name, raw in data.items():
+        try:
+            model_field = model._meta.get_field(name)
+        except Exception as error:
+            raise ArchiveError(
+                f"{model.__name__} has no field {name!r}: is the archive from a newer portal?"
+            ) from error
+        values[name] = None if raw is None else model_field.to_python(raw)
+    return values
+
+
+@dataclass
+class _Exporter:
+    usernames: dict[int, str]
+    max_file_bytes: int = MAX_FILE_BYTES
+    user_ids: set = field(default_factory=set)
+    skipped_files: list = field(default_factory=list)
+
+    def user(self, user_id: int | None) -> str | None:
+        if user_id is None:
+            return None
+        self.user_ids.add(user_id)
+        return self.usernames[user_id]
+
+    def file(self, fieldfile) -> dict | None:
+        if not fieldfile:
+            return None
+        entry = {"name": fieldfile.name}
+        try:
+            size = fieldfile.size
+        except OSError:
+            self.skipped_files.append(f"{fieldfile.name} (missing from storage)")
+            return {**entry, "missing": True}
+        entry["size"] = size
+        if size > self.max_file_bytes:
+            self.skipped_files.append(f"{fieldfile.name} ({size} bytes, over the limit)")
+            return entry
+        with fieldfile.open("rb") as handle:
+            content = handle.read()
+        entry["sha256"] = hashlib.sha256(content).hexdigest()
+        entry["base64"] = base64.b64encode(content).decode("ascii")
+        return entry
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+def export_region(region: Region, *, max_file_bytes: int = MAX_FILE_BYTES) -> dict:
+    """The whole of a region's data as a JSON-ready dict (see the module's docstring)."""
+    ex = _Exporter(dict(User.objects.values_list("pk", User.USERNAME_FIELD)), max_file_bytes=max_file_bytes)
+    councils = {la.pk: la.gss_code for la in LocalAuthority.objects.all()}
+
+    def council(pk):
+        return councils.get(pk) if pk is not None else None
+
+    archive: dict = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "personal_data": ["users", "memberships", "peer_challenges.team", "subscribers"],
+        "region": _plain(region),
+        "councils": [_plain(la) for la in region.local_authorities.order_by("gss_code")],
+    }
+    archive["memberships"] = [
+        {
+            **_plain(m),
+            "user": ex.user(m.user_id),
+            "local_authority": council(m.local_authority_id),
+        }
+        for m in region.memberships.order_by("user__username", "role")
+    ]
+    plans = list(
+        region.action_plans.order_by("start_date", "title").prefetch_related(
+            # Ordered prefetches, read with .all() below: a fixed number of queries for any plan size.
+            Prefetch("priority_areas", PriorityArea.objects.order_by("number")),
+            Prefetch("priority_areas__key_objectives", KeyObjective.objects.order_by("number")),
+            Prefetch("priority_areas__key_objectives__updates", QuarterlyUpdate.objects.order_by("quarter")),
+            Prefetch(
+                "priority_areas__key_objectives__updates__evidence",
+                Evidence.objects.order_by("added_at", "title", "pk"),
+            ),
+            Prefetch("priority_areas__meetings", QuarterlyMeeting.objects.order_by("quarter")),
+            "priority_areas__meetings__attendees",
+            Prefetch(
+                "priority_areas__meetings__actions", MeetingAction.objects.order_by("due_date", "description", "pk")
+            ),
+        )
+    )
+    plan_titles = {plan.pk: plan.title for plan in plans}
+    archive["plans"] = [_export_plan(ex, plan, plan_titles, council) for plan in plans]
+    objective_keys = {
+        o.pk: [plan_titles[o.plan_id], o.number] for o in KeyObjective.objects.filter(plan__region=region)
+    }
+    archive["projects"] = [
+        {
+            **_plain(project),
+            "councils": sorted(council(la.pk) for la in project.councils.all()),
+            "key_objectives": sorted(objective_keys[o.pk] for o in project.key_objectives.all()),
+        }
+        for project in region.projects.order_by("badged_on", "title", "pk").prefetch_related(
+            "councils", "key_objectives"
+        )
+    ]
+    archive["events"] = [_plain(event) for event in region.events.order_by("starts_at", "title", "pk")]
+    archive["snapshots"] = [
+        {
+            **_plain(snapshot),
+            "published_by": ex.user(snapshot.published_by_id),
+            "pdf": ex.file(snapshot.pdf),
+            "html": ex.file(snapshot.html),
+        }
+        for snapshot in region.snapshots.order_by("month")
+    ]
+    archive["subscribers"] = [_plain(s) for s in region.snapshot_subscribers.order_by("email")]
+    challenges = (
+        PeerChallenge.objects.filter(local_authority__region=region)
+        .order_by("local_authority__gss_code", "onsite_start", "kind", "pk")
+        .prefetch_related(
+            Prefetch("team", PeerTeamMember.objects.order_by("role", "name", "pk")),
+            Prefetch("focus_areas", FocusArea.objects.order_by("position", "pk")),
+            Prefetch("recommendations", Recommendation.objects.order_by("pk")),
+        )
+    )
+    archive["peer_challenges"] = [
+        {
+            **_plain(challenge),
+            "local_authority": council(challenge.local_authority_id),
+            "team": [{**_plain(peer), "home_council": council(peer.home_council_id)} for peer in challenge.team.all()],
+            "focus_areas": [_plain(area) for area in challenge.focus_areas.all()],
+            "recommendations": [_plain(r) for r in challenge.recommendations.all()],
+        }
+        for challenge in challenges
+    ]
+    archive["users"] = [
+        {
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "is_active": user.is_active,
+        }
+        for user in User.objects.filter(pk__in=ex.user_ids).order_by(User.USERNAME_FIELD)
+    ]
+    archive["files_not_embedded"] = sorted(ex.skipped_files)
+    return archive
+
+
+def _export_plan(ex: _Exporter, plan: ActionPlan, plan_titles: dict, council) -> dict:
+    areas = plan.priority_areas.all()
+    return {
+        **_plain(plan),
+        "builds_on": plan_titles.get(plan.builds_on_id),
+        "priority_areas": [
+            {
+                **_plain(area),
+                "lead": ex.user(area.lead_id),
+                "deputy_lead": ex.user(area.deputy_lead_id),
+                "key_objectives": [_export_objective(ex, o) for o in area.key_objectives.all()],
+                "meetings": [_export_meeting(ex, m) for m in area.meetings.all()],
+            }
+            for area in areas
+        ],
+    }
+
+
+def _export_objective(ex: _Exporter, objective: KeyObjective) -> dict:
+    return {
+        **_plain(objective),
+        "signed_off_by": ex.user(objective.signed_off_by_id),
+        "updates": [
+            {
+                **_plain(update),
+                "author": ex.user(update.author_id),
+                "evidence": [
+                    {**_plain(item), "added_by": ex.user(item.added_by_id), "file": ex.file(item.file)}
+                    for item in update.evidence.all()
+                ],
+            }
+            for update in objective.updates.all()
+        ],
+    }
+
+
+def _export_meeting(ex: _Exporter, meeting: QuarterlyMeeting) -> dict:
+    return {
+        **_plain(meeting),
+        "attendees": sorted(ex.user(user.pk) for user in meeting.attendees.all()),
+        "actions": [{**_plain(action), "owner": ex.user(action.owner_id)} for action in meeting.actions.all()],
+    }
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    region: Region
+    users_created: list[str]
+    users_matched: list[str]
+    warnings: list[str]
+
+
+class _Importer:
+    def __init__(self, archive: dict):
+        self.archive = archive
+        self.users: dict[str, User] = {}
+        self.councils: dict[str, LocalAuthority] = {}
+        self.objectives: dict[tuple[str, int], KeyObjective] = {}
+        self.warnings: list[str] = []
+        self.created: list[str] = []
+        self.matched: list[str] = []
+
+    def save(self, model: type[models.Model], data: dict, **relations) -> models.Model:
+        """Insert one row with the archive's values, keeping its timestamps.
+
+        No full_clean(): the rows were valid where they were exported and a restore must be
+        faithful (a rule that reads today's date would refuse last year's data); the database's
+        constraints still hold.
+        """
+        values = _values(model, data)
+        obj = model(**values, **relations)
+        obj._change_reason = IMPORT_REASON
+        obj.save(force_insert=True)
+        # auto_now(_add) fields take "now" on insert: put the archive's values back.
+        stamped = {
+            f.name: values[f.name]
+            for f in model._meta.concrete_fields
+            if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)) and f.name in values
+        }
+        if stamped:
+            model._default_manager.filter(pk=obj.pk).update(**stamped)
+            for name, value in stamped.items():
+                setattr(obj, name, value)
+        return obj
+
+    def user(self, username: str | None):
+        if username is None:
+            return None
+        try:
+            return self.users[username]
+        except KeyError:
+            raise ArchiveError(f"The archive names the user {username!r} but does not list them") from None
+
+    def council(self, code: str | None, *, required: bool = True):
+        if code is None:
+            return None
+        if code in self.councils:
+            return self.councils[code]
+        found = LocalAuthority.objects.filter(gss_code=code).first()
+        if found is None and required:
+            raise ArchiveError(f"The archive names the council {code} but does not list it")
+        return found
+
+    def file(self, fieldfile, entry: dict | None) -> None:
+        """Put an embedded file back in storage under its name (or a free one), without saving the row."""
+        if not entry:
+            return
+        if "base64" not in entry:
+            fieldfile.name = entry["name"]
+            self.warnings.append(f"{entry['name']} was not embedded in the archive: copy it by hand")
+            return
+        content = base64.b64decode(entry["base64"])
+        if "sha256" in entry and hashlib.sha256(content).hexdigest() != entry["sha256"]:
+            raise ArchiveError(f"The file {entry['name']} is damaged in the archive")
+        storage = fieldfile.storage
+        name = entry["name"]
+        if storage.exists(name):
+            with storage.open(name, "rb") as handle:
+                if handle.read() == content:
+                    fieldfile.name = name  # the same file is already there (e.g. a restore on the same host)
+                    return
+        fieldfile.name = storage.save(name, ContentFile(content))
+
+
+def import_region(archive: dict) -> ImportResult:
+    """Restore an archive made by `export_region`, all or nothing."""
+    if not isinstance(archive, dict) or archive.get("format") != FORMAT:
+        raise ArchiveError("This is not an SLI Portal region archive")
+    if archive.get("schema_version") != SCHEMA_VERSION:
+        raise ArchiveError(
+            f"The archive's schema version is {archive.get('schema_version')!r}; "
+            f"this portal reads version {SCHEMA_VERSION}"
+        )
+    region_data = archive["region"]
+    if Region.objects.filter(slug=region_data["slug"]).exists():
+        raise ArchiveError(
+            f"A region with the slug {region_data['slug']!r} already exists: import into an empty database"
+        )
+    if Region.objects.filter(models.Q(name=region_data["name"]) | models.Q(gss_code=region_data["gss_code"])).exists():
+        raise ArchiveError("A region with the same name or ONS code already exists")
+    codes = [council["gss_code"] for council in archive["councils"]]
+    clashes = sorted(LocalAuthority.objects.filter(gss_code__in=codes).values_list("gss_code", flat=True))
+    if clashes:
+        raise ArchiveError(f"These councils already exist: {', '.join(clashes)}")
+    importer = _Importer(archive)
+    with transaction.atomic():
+        region = _import_all(importer, archive)
+    return ImportResult(region, importer.created, importer.matched, importer.warnings)
+
+
+def _import_all(im: _Importer, archive: dict) -> Region:
+    for data in archive["users"]:
+        user = User.objects.filter(**{User.USERNAME_FIELD: data["username"]}).first()
+        if user is None:
+            user = User(**{User.USERNAME_FIELD: data["username"]})
+            for name in ("first_name", "last_name", "email", "is_active"):
+                setattr(user, name, data[name])
+            user.set_unusable_password()
+            user.save()
+            im.created.append(data["username"])
+        else:
+            im.matched.append(data["username"])
+        im.users[data["username"]] = user
+
+    region = im.save(Region, archive["region"])
+    for data in archive["councils"]:
+        im.councils[data["gss_code"]] = im.save(LocalAuthority, data, region=region)
+    for data in archive["memberships"]:
+        data = dict(data)
+        user, council = im.user(data.pop("user")), im.council(data.pop("local_authority"))
+        im.save(Membership, data, region=region, user=user, local_authority=council)
+
+    plans = {}
+    for data in archive["plans"]:
+        data = dict(data)
+        builds_on, areas = data.pop("builds_on"), data.pop("priority_areas")
+        plan = plans[data["title"]] = im.save(ActionPlan, data, region=region)
+        plan._builds_on_title = builds_on
+        for area_data in areas:
+            _import_priority_area(im, plan, area_data)
+    for plan in plans.values():
+        if plan._builds_on_title:
+            plan.builds_on = plans[plan._builds_on_title]
+            plan._change_reason = IMPORT_REASON
+            plan.save(update_fields=["builds_on"])
+
+    for data in archive["projects"]:
+        data = dict(data)
+        council_codes, objective_keys = data.pop("councils"), data.pop("key_objectives")
+        project = im.save(Project, data, region=region)
+        project.councils.set([im.council(code) for code in council_codes])
+        project.key_objectives.set([im.objectives[tuple(key)] for key in objective_keys])
+    for data in archive["events"]:
+        im.save(Event, data, region=region)
+    for data in archive["snapshots"]:
+        data = dict(data)
+        published_by, pdf, html = im.user(data.pop("published_by")), data.pop("pdf"), data.pop("html")
+        snapshot = Snapshot(region=region)
+        im.file(snapshot.pdf, pdf)
+        im.file(snapshot.html, html)
+        im.save(
+            Snapshot, data, region=region, published_by=published_by, pdf=snapshot.pdf.name, html=snapshot.html.name
+        )
+    for data in archive["subscribers"]:
+        im.save(Subscriber, data, region=region)
+    for data in archive["peer_challenges"]:
+        _import_challenge(im, data)
+    return region
+
+
+def _import_priority_area(im: _Importer, plan: ActionPlan, data: dict) -> None:
+    data = dict(data)
+    objectives, meetings = data.pop("key_objectives"), data.pop("meetings")
+    lead, deputy = im.user(data.pop("lead")), im.user(data.pop("deputy_lead"))
+    area = im.save(PriorityArea, data, plan=plan, lead=lead, deputy_lead=deputy)
+    for objective_data in objectives:
+        objective_data = dict(objective_data)
+        updates = objective_data.pop("updates")
+        signed_off_by = im.user(objective_data.pop("signed_off_by"))
+        objective = im.save(KeyObjective, objective_data, priority_area=area, signed_off_by=signed_off_by)
+        im.objectives[(plan.title, objective.number)] = objective
+        for update_data in updates:
+            update_data = dict(update_data)
+            evidence = update_data.pop("evidence")
+            update = im.save(
+                QuarterlyUpdate, update_data, key_objective=objective, author=im.user(update_data.pop("author"))
+            )
+            for item in evidence:
+                item = dict(item)
+                added_by, file_entry = im.user(item.pop("added_by")), item.pop("file")
+                row = Evidence(update=update)
+                im.file(row.file, file_entry)
+                im.save(Evidence, item, update=update, added_by=added_by, file=row.file.name or "")
+    for meeting_data in meetings:
+        meeting_data = dict(meeting_data)
+        attendees, actions = meeting_data.pop("attendees"), meeting_data.pop("actions")
+        meeting = im.save(QuarterlyMeeting, meeting_data, priority_area=area)
+        meeting.attendees.set([im.user(username) for username in attendees])
+        for action in actions:
+            action = dict(action)
+            im.save(MeetingAction, action, meeting=meeting, owner=im.user(action.pop("owner")))
+
+
+def _import_challenge(im: _Importer, data: dict) -> None:
+    data = dict(data)
+    team, focus_areas, recommendations = data.pop("team"), data.pop("focus_areas"), data.pop("recommendations")
+    challenge = im.save(PeerChallenge, data, local_authority=im.council(data.pop("local_authority")))
+    for peer in team:
+        peer = dict(peer)
+        code = peer.pop("home_council")
+        home = im.council(code, required=False)
+        if code and home is None:
+            # A peer from a council of another region that this database does not hold.
+            im.warnings.append(f"Peer {peer['name']}: council {code} is not in this database; kept as text")
+            peer["home_organisation"] = peer.get("home_organisation") or code
+        im.save(PeerTeamMember, peer, challenge=challenge, home_council=home)
+    for area in focus_areas:
+        im.save(FocusArea, area, challenge=challenge)
+    for recommendation in recommendations:
+        im.save(Recommendation, recommendation, challenge=challenge)

@@ -1,0 +1,381 @@
+"""The national roll-up: every region's active plan side by side, for the national SLI board.
+
+`national_overview` reads all regions at once with a fixed number of queries whatever the
+number of regions, plans, objectives or councils (see `programmes/tests/test_national.py`):
+regions, active plans, their priority areas, one aggregated RAG count, one count of missing
+updates, councils, their cycle-counting peer challenges.
+
+`annual_report` is the year's progress of one region for the national board (CSV and PDF), and
+`public_summary` what anyone may read of every region: its published plan and latest snapshot.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from sli_portal.pdf import render_pdf
+from sli_portal.quarters import Quarter
+
+from .dashboard import RAG_ORDER, CycleCount, MatrixCell, MatrixRow, RagCount
+from .models import ActionPlan, LocalAuthority, Region
+
+# The national view shows the year up to today: the current quarter and the three before it.
+QUARTERS_SHOWN = 4
+
+
+@dataclass
+class RegionRollUp:
+    region: Region
+    plan: ActionPlan | None = None
+    matrix: list[MatrixRow] = field(default_factory=list)
+    # Region-wide RAG counts per quarter (the sum of the matrix's column).
+    totals: list[MatrixCell] = field(default_factory=list)
+    reporting_quarter: Quarter | None = None
+    updates_due_on: datetime.date | None = None
+    missing_updates: int = 0
+    # True once the due date has passed with updates still missing.
+    updates_overdue: bool = False
+    cycle_counts: list[CycleCount] = field(default_factory=list)
+
+    @property
+    def latest_total(self) -> MatrixCell | None:
+        """The last quarter with a submitted update, else the last quarter shown."""
+        with_updates = [cell for cell in self.totals if cell.total]
+        return with_updates[-1] if with_updates else (self.totals[-1] if self.totals else None)
+
+
+@dataclass
+class NationalOverview:
+    today: datetime.date
+    quarters: list[Quarter]
+    regions: list[RegionRollUp]
+
+    @property
+    def missing_updates(self) -> int:
+        return sum(r.missing_updates for r in self.regions)
+
+
+def _cells(quarters: list[Quarter], by_quarter: dict[Quarter, Counter]) -> list[MatrixCell]:
+    cells = []
+    for quarter in quarters:
+        counter = by_quarter.get(quarter, Counter())
+        cells.append(MatrixCell(quarter, [RagCount(rag, counter[rag]) for rag in RAG_ORDER if counter[rag]]))
+    return cells
+
+
+def _rag_counts(plans: list[ActionPlan], quarters: list[Quarter]) -> dict[int, dict[Quarter, Counter]]:
+    """Priority area id → quarter → Counter of submitted RAG statuses, for every plan; one query
+    aggregated in SQL (priorities.selectors.rag_matrix reads one plan's rows one by one)."""
+    from priorities.models import QuarterlyUpdate
+
+    rows = (
+        QuarterlyUpdate.objects.filter(
+            key_objective__plan__in=[p.pk for p in plans],
+            submitted_at__isnull=False,
+            quarter__in=[q.code for q in quarters],
+        )
+        .values_list("key_objective__priority_area_id", "quarter", "rag_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, dict[Quarter, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for area_id, quarter, rag, n in rows:
+        counts[area_id][quarter][rag] += n
+    return counts
+
+
+def _missing_updates(plans: list[ActionPlan], quarter: Quarter) -> dict[int, int]:
+    """Plan id → signed-off objectives without a submitted update for `quarter`; one query."""
+    from priorities.models import KeyObjective, QuarterlyUpdate
+
+    submitted = QuarterlyUpdate.objects.filter(
+        key_objective=OuterRef("pk"), quarter=quarter, submitted_at__isnull=False
+    )
+    rows = (
+        KeyObjective.objects.filter(
+            plan__in=[p.pk for p in plans if quarter in p.quarters],
+            sign_off_state=KeyObjective.SignOff.SIGNED_OFF,
+        )
+        .filter(~Exists(submitted))
+        .values_list("plan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def _cycle_counts(regions: list[Region], today: datetime.date) -> dict[int, list[CycleCount]]:
+    """Region id → peer-challenge cycle status counts of its active councils; two queries."""
+    from peer_challenges.models import PeerChallenge
+    from peer_challenges.services import STATUS_LABELS, STATUSES, council_cycle
+
+    by_id = {region.pk: region for region in regions}
+    councils = list(LocalAuthority.objects.filter(region__in=regions, active=True).order_by())
+    challenges: dict[int, list] = defaultdict(list)
+    for challenge in PeerChallenge.objects.filter(
+        local_authority__region__in=regions, kind__in=PeerChallenge.CYCLE_KINDS
+    ).order_by():
+        challenges[challenge.local_authority_id].append(challenge)
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for council in councils:
+        region = by_id[council.region_id]
+        cycle = council_cycle(
+            council,
+            challenges[council.pk],
+            today=today,
+            due_years=region.peer_challenge_due_years,
+            overdue_years=region.peer_challenge_overdue_years,
+        )
+        counts[region.pk][cycle.status] += 1
+    return {
+        region.pk: [CycleCount(status, STATUS_LABELS[status], counts[region.pk][status]) for status in STATUSES]
+        for region in regions
+    }
+
+
+def national_overview(*, today: datetime.date | None = None) -> NationalOverview:
+    """Every region with its active plan, RAG counts per quarter, missing updates and peer
+    challenges; seven queries whatever the number of regions."""
+    from priorities.models import PriorityArea
+    from priorities.selectors import update_due_date
+
+    today = today or timezone.localdate()
+    current = Quarter.from_date(today)
+    quarters = [current]
+    while len(quarters) < QUARTERS_SHOWN:
+        quarters.insert(0, quarters[0].previous())
+    last_closed = current.previous()
+
+    regions = list(Region.objects.order_by("name"))
+    plans = {plan.region_id: plan for plan in ActionPlan.objects.filter(status=ActionPlan.Status.ACTIVE)}
+    areas: dict[int, list] = defaultdict(list)
+    for area in (
+        PriorityArea.objects.filter(plan__in=list(plans.values())).select_related("lead").order_by("plan_id", "number")
+    ):
+        areas[area.plan_id].append(area)
+    rag = _rag_counts(list(plans.values()), quarters)
+    missing = _missing_updates(list(plans.values()), last_closed)
+    cycles = _cycle_counts(regions, today)
+
+    rollups = []
+    for region in regions:
+        rollup = RegionRollUp(region, plans.get(region.pk), cycle_counts=cycles[region.pk])
+        plan = rollup.plan
+        if plan is not None:
+            plan.region = region  # no query when the template links to it
+            region_totals: dict[Quarter, Counter] = defaultdict(Counter)
+            for area in areas[plan.pk]:
+                by_quarter = rag.get(area.pk, {})
+                rollup.matrix.append(MatrixRow(area, _cells(quarters, by_quarter)))
+                for quarter, counter in by_quarter.items():
+                    region_totals[quarter].update(counter)
+            rollup.totals = _cells(quarters, region_totals)
+            if last_closed in plan.quarters:
+                rollup.reporting_quarter = last_closed
+                rollup.updates_due_on = update_due_date(region, last_closed)
+                rollup.missing_updates = missing.get(plan.pk, 0)
+                rollup.updates_overdue = rollup.missing_updates > 0 and today > rollup.updates_due_on
+        rollups.append(rollup)
+    return NationalOverview(today, quarters, rollups)
+
+
+# --- The annual report for the national board ----------------------------------------------
+
+
+@dataclass
+class ReportObjective:
+    objective: object
+    # One update (or None) per quarter of the financial year.
+    updates: list
+    latest: object | None
+
+    @property
+    def rags(self) -> list[str]:
+        return [update.get_rag_status_display() if update else "" for update in self.updates]
+
+
+@dataclass
+class ReportPriority:
+    priority_area: object
+    objectives: list[ReportObjective]
+
+
+@dataclass
+class AnnualReport:
+    region: Region
+    year: int  # the financial year's start: 2024 for 2024/25
+    quarters: list[Quarter]
+    plan: ActionPlan | None
+    priorities: list[ReportPriority]
+    totals: list[MatrixCell]
+    cycle_counts: list[CycleCount]
+    snapshots_published: int
+    generated_on: datetime.date
+
+    @property
+    def financial_year(self) -> str:
+        return self.quarters[0].financial_year
+
+    @property
+    def filename_stem(self) -> str:
+        return f"{self.region.slug}-sli-annual-report-{self.year}-{(self.year + 1) % 100:02d}"
+
+
+def report_plan(region: Region, year: int) -> ActionPlan | None:
+    """The plan the year is reported against: the approved plan covering most of it, the
+    active one first."""
+    start, end = Quarter(year, 1).start_date, Quarter(year, 4).end_date
+    plans = ActionPlan.objects.public().filter(region=region, start_date__lte=end, end_date__gte=start)
+    return plans.filter(status=ActionPlan.Status.ACTIVE).first() or plans.order_by("-start_date").first()
+
+
+def annual_report(region: Region, year: int, *, today: datetime.date | None = None) -> AnnualReport:
+    """The financial year's quarterly progress of the region's plan; a fixed number of queries."""
+    from priorities.models import KeyObjective, PriorityArea, QuarterlyUpdate
+    from snapshots.models import Snapshot
+
+    quarters = [Quarter(year, number) for number in (1, 2, 3, 4)]
+    plan = report_plan(region, year)
+    priorities: list[ReportPriority] = []
+    totals: dict[Quarter, Counter] = defaultdict(Counter)
+    if plan is not None:
+        submitted = QuarterlyUpdate.objects.filter(
+            submitted_at__isnull=False, quarter__in=[q.code for q in quarters]
+        ).order_by("quarter")
+        areas = (
+            PriorityArea.objects.filter(plan=plan)
+            .select_related("lead")
+            .prefetch_related(
+                Prefetch(
+                    "key_objectives",
+                    queryset=KeyObjective.objects.order_by("number").prefetch_related(
+                        Prefetch("updates", queryset=submitted, to_attr="year_updates")
+                    ),
+                )
+            )
+            .order_by("number")
+        )
+        for area in areas:
+            rows = []
+            for objective in area.key_objectives.all():
+                by_quarter = {update.quarter: update for update in objective.year_updates}
+                for quarter, update in by_quarter.items():
+                    totals[quarter][update.rag_status] += 1
+                latest = objective.year_updates[-1] if objective.year_updates else None
+                rows.append(ReportObjective(objective, [by_quarter.get(q) for q in quarters], latest))
+            priorities.append(ReportPriority(area, rows))
+    today = today or timezone.localdate()
+    start, end = quarters[0].start_date, quarters[-1].end_date
+    published = Snapshot.objects.published().filter(region=region, month__range=(start, end)).count()
+    return AnnualReport(
+        region=region,
+        year=year,
+        quarters=quarters,
+        plan=plan,
+        priorities=priorities,
+        totals=_cells(quarters, totals),
+        cycle_counts=_cycle_counts([region], today)[region.pk],
+        snapshots_published=published,
+        generated_on=today,
+    )
+
+
+REPORT_COLUMNS = [
+    "Region",
+    "Plan",
+    "Priority number",
+    "Priority title",
+    "DPH lead",
+    "Objective number",
+    "Objective title",
+    "Sign-off",
+]
+
+
+def _safe(value) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def annual_report_csv(report: AnnualReport) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REPORT_COLUMNS + [f"{q} RAG" for q in report.quarters] + ["Latest quarter", "Latest progress"])
+    plan_title = report.plan.title if report.plan else ""
+    for priority in report.priorities:
+        area = priority.priority_area
+        lead = (area.lead.get_full_name() or area.lead.get_username()) if area.lead else ""
+        for row in priority.objectives:
+            objective = row.objective
+            writer.writerow(
+                [
+                    _safe(value)
+                    for value in [
+                        report.region.name,
+                        plan_title,
+                        area.number,
+                        area.title,
+                        lead,
+                        objective.number,
+                        objective.title,
+                        objective.get_sign_off_state_display(),
+                        *row.rags,
+                        row.latest.quarter.label if row.latest else "",
+                        row.latest.progress if row.latest else "",
+                    ]
+                ]
+            )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def annual_report_pdf(report: AnnualReport) -> bytes:
+    return render_pdf(render_to_string("programmes/national_report_pdf.html", {"report": report}))
+
+
+def default_report_year(today: datetime.date | None = None) -> int:
+    """The financial year the board asks about: the last one that has ended."""
+    return Quarter.from_date(today or timezone.localdate()).year - 1
+
+
+# --- The public summary --------------------------------------------------------------------
+
+
+@dataclass
+class PublicRegion:
+    region: Region
+    plan: ActionPlan | None
+    latest_snapshot: object | None
+
+
+def public_summary() -> list[PublicRegion]:
+    """Every region with its published plan (active, else the latest approved or closed one) and
+    its latest published snapshot; three queries whatever the number of regions."""
+    from snapshots.models import Snapshot
+
+    regions = list(Region.objects.order_by("name"))
+    plans: dict[int, ActionPlan] = {}
+    # Active first, then the newest: the first plan seen for a region is the one shown.
+    for plan in ActionPlan.objects.public().order_by("region_id", "-start_date"):
+        current = plans.get(plan.region_id)
+        if current is None or (plan.status == ActionPlan.Status.ACTIVE and current.status != plan.status):
+            plans[plan.region_id] = plan
+    latest_month = Snapshot.objects.published().filter(region=OuterRef("region")).order_by("-month").values("month")[:1]
+    snapshots = {
+        snapshot.region_id: snapshot for snapshot in Snapshot.objects.published().filter(month=Subquery(latest_month))
+    }
+    summary = []
+    for region in regions:
+        snapshot = snapshots.get(region.pk)
+        if snapshot is not None:
+            snapshot.region = region
+        summary.append(PublicRegion(region, plans.get(region.pk), snapshot))
+    return summary

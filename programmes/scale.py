@@ -1,0 +1,450 @@
+"""A national-scale data set for benchmarks: the other eight English regions, generated.
+
+`generate_scale_data(scale=N)` adds regions after what `load_demo` loaded (the South West):
+scale 1 is one region of about the demo's size, scale 10 all nine English regions (the demo's
+and eight generated ones). Each generated region has 17 councils, 3 action plans over nine
+years (two closed, one active) of 5 priority areas × 4 key objectives, their quarterly updates
+(12 quarters for each closed plan, every closed quarter so far for the active one), a quarterly
+meeting per priority area with its actions, upcoming events, about 75 peer challenges and 36
+monthly snapshots (35 published, this month's a draft).
+
+Deterministic: one seeded random generator drives every choice, and dates are relative to
+`today`, so the same scale on the same day gives the same rows. Rows are written with
+bulk_create, which skips model history (generated rows have none to keep) and takes seconds.
+
+Published snapshots are rows only: no PDF or HTML file is rendered (the archive lists them;
+their page and PDF links answer 404 until someone renders them).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from peer_challenges.models import PeerChallenge, add_months
+from priorities.models import KeyObjective, MeetingAction, PriorityArea, QuarterlyMeeting, QuarterlyUpdate
+from sli_portal.quarters import Quarter
+from snapshots.models import Snapshot
+
+from .models import ActionPlan, Event, LocalAuthority, Membership, Region
+
+User = get_user_model()
+Rag = QuarterlyUpdate.Rag
+Stage = PeerChallenge.Stage
+
+SEED = 20240401
+# (slug, name, ONS code, network name): the English regions other than the demo's South West.
+REGIONS = (
+    ("north-east", "North East", "E12000001", "NE ADPH"),
+    ("north-west", "North West", "E12000002", "NW ADPH"),
+    ("yorkshire-and-the-humber", "Yorkshire and The Humber", "E12000003", "Y&H ADPH"),
+    ("east-midlands", "East Midlands", "E12000004", "EM ADPH"),
+    ("west-midlands", "West Midlands", "E12000005", "WM ADPH"),
+    ("east-of-england", "East of England", "E12000006", "EoE ADPH"),
+    ("london", "London", "E12000007", "London ADPH"),
+    ("south-east", "South East", "E12000008", "SE ADPH"),
+)
+COUNCILS_PER_REGION = 17
+CHALLENGES_PER_REGION = 75
+SNAPSHOT_MONTHS = 36
+PRIORITIES_PER_PLAN = 5
+OBJECTIVES_PER_PRIORITY = 4
+PLAN_YEARS = 3
+USERNAME_SUFFIX = "-scale"
+
+THEMES = (
+    "Health protection and resilience",
+    "Health inequalities",
+    "Healthy places and prevention",
+    "Mental health and suicide prevention",
+    "Tobacco, alcohol and drugs",
+    "Best start in life",
+    "Healthy ageing",
+    "System leadership",
+)
+OBJECTIVE_WORDS = (
+    "needs assessment",
+    "shared framework",
+    "regional audit",
+    "workforce programme",
+    "data dashboard",
+    "peer review",
+    "joint commissioning",
+    "community engagement",
+)
+FIRST_NAMES = ("Alex", "Sam", "Jo", "Priya", "Tom", "Aisha", "Owen", "Grace", "Ravi", "Nia", "Ben", "Leah")
+LAST_NAMES = ("Patel", "Jones", "Smith", "Khan", "Evans", "Murphy", "Ali", "Taylor", "Brown", "Wilson")
+RAG_WEIGHTS = ((Rag.GREEN, 5), (Rag.AMBER, 3), (Rag.RED, 1), (Rag.COMPLETE, 1))
+
+
+def regions_for_scale(scale: int) -> int:
+    """How many regions to generate: 1 at scale 1, all eight at scale 10."""
+    return max(1, min(len(REGIONS), round(scale * len(REGIONS) / 10)))
+
+
+def generated_regions():
+    return Region.objects.filter(slug__in=[slug for slug, *_ in REGIONS])
+
+
+def already_generated() -> bool:
+    return generated_regions().exists()
+
+
+@dataclass
+class _Context:
+    rng: random.Random
+    today: datetime.date
+    now: datetime.datetime
+    password: str
+
+
+def _at(day: datetime.date, hour: int = 12) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def generate_scale_data(*, scale: int, today: datetime.date | None = None, regions: int | None = None) -> dict:
+    """Generate `regions_for_scale(scale)` regions (or `regions`) in one transaction; return the
+    number of rows of each model created."""
+    today = today or timezone.localdate()
+    count = regions if regions is not None else regions_for_scale(scale)
+    context = _Context(random.Random(SEED), today, _at(today), make_password(settings.DEMO_PASSWORD))
+    created: dict[str, int] = {}
+    with transaction.atomic():
+        for index, seed in enumerate(REGIONS[:count]):
+            for name, rows in _generate_region(context, index, *seed).items():
+                created[name] = created.get(name, 0) + rows
+    return created
+
+
+def delete_scale_data() -> None:
+    """Remove every generated region and all its rows, children first.
+
+    Raw deletes: the collector would write a history row for each of the thousands of deleted
+    rows (and PROTECT foreign keys need this order anyway). Nothing outside the generated regions
+    and their users is touched.
+    """
+    regions = list(generated_regions())
+    users = User.objects.filter(username__endswith=USERNAME_SUFFIX)
+    from peer_challenges.models import CalendarToken, FocusArea, PeerTeamMember, Recommendation
+    from priorities.models import Evidence, Project
+    from snapshots.models import Subscriber
+
+    challenges = PeerChallenge.objects.filter(local_authority__region__in=regions)
+    plans = ActionPlan.objects.filter(region__in=regions)
+    meetings = QuarterlyMeeting.objects.filter(priority_area__plan__in=plans)
+    with transaction.atomic():
+        for queryset in (
+            Snapshot.objects.filter(region__in=regions),
+            Subscriber.objects.filter(region__in=regions),
+            CalendarToken.objects.filter(region__in=regions),
+            PeerTeamMember.objects.filter(challenge__in=challenges),
+            FocusArea.objects.filter(challenge__in=challenges),
+            Recommendation.objects.filter(challenge__in=challenges),
+            challenges,
+            MeetingAction.objects.filter(meeting__in=meetings),
+            QuarterlyMeeting.attendees.through.objects.filter(quarterlymeeting__in=meetings),
+            meetings,
+            Evidence.objects.filter(update__key_objective__plan__in=plans),
+            QuarterlyUpdate.objects.filter(key_objective__plan__in=plans),
+            Project.key_objectives.through.objects.filter(keyobjective__plan__in=plans),
+            Project.councils.through.objects.filter(project__region__in=regions),
+            Project.objects.filter(region__in=regions),
+            KeyObjective.objects.filter(plan__in=plans),
+            PriorityArea.objects.filter(plan__in=plans),
+            plans,
+            Event.objects.filter(region__in=regions),
+            Membership.objects.filter(region__in=regions),
+            Membership.objects.filter(user__in=users),
+            LocalAuthority.objects.filter(region__in=regions),
+            users,
+            Region.objects.filter(pk__in=[r.pk for r in regions]),
+        ):
+            queryset._raw_delete(queryset.db)
+
+
+def _generate_region(context: _Context, index: int, slug: str, name: str, gss_code: str, network: str) -> dict:
+    region = Region.objects.create(
+        slug=slug,
+        name=name,
+        gss_code=gss_code,
+        network_name=network,
+        coordinator_email=f"sli@{slug}.example.org",
+        intro=f"{network} is the network of the Directors of Public Health of {name}. (Generated data.)",
+    )
+    councils = LocalAuthority.objects.bulk_create(
+        LocalAuthority(
+            name=f"{name} Council {number:02d}",
+            gss_code=f"E06{900000 + index * 100 + number:06d}",
+            region=region,
+            kind=LocalAuthority.Kind.UNITARY,
+        )
+        for number in range(1, COUNCILS_PER_REGION + 1)
+    )
+    users = _users(context, region, slug, councils)
+    plans = _plans(context, region, network)
+    areas, objectives = _priorities(context, plans, users)
+    updates = _updates(context, plans, objectives, users)
+    meetings, actions = _meetings(context, plans[-1], areas, users)
+    events = Event.objects.bulk_create(
+        Event(
+            region=region,
+            title=f"{network} network meeting {number}",
+            starts_at=_at(context.today + datetime.timedelta(days=14 * number), 10),
+            location="Online",
+        )
+        for number in range(1, 5)
+    )
+    challenges = _peer_challenges(context, councils)
+    snapshots = _snapshots(context, region)
+    return {
+        "Region": 1,
+        "LocalAuthority": len(councils),
+        "User": len(users),
+        "ActionPlan": len(plans),
+        "PriorityArea": len(areas),
+        "KeyObjective": len(objectives),
+        "QuarterlyUpdate": updates,
+        "QuarterlyMeeting": meetings,
+        "MeetingAction": actions,
+        "Event": len(events),
+        "PeerChallenge": challenges,
+        "Snapshot": snapshots,
+    }
+
+
+def _users(context: _Context, region: Region, slug: str, councils) -> dict[str, User]:
+    """A coordinator, five DPH leads (one a priority area) and a member, with the demo password."""
+    rng = context.rng
+    roles = [("coordinator", Membership.Role.COORDINATOR)] + [(f"dph-{n}", Membership.Role.MEMBER) for n in range(1, 6)]
+    roles.append(("member", Membership.Role.MEMBER))
+    users = User.objects.bulk_create(
+        User(
+            username=f"{slug}-{key}{USERNAME_SUFFIX}",
+            first_name=rng.choice(FIRST_NAMES),
+            last_name=rng.choice(LAST_NAMES),
+            email=f"{key}@{slug}.example.org",
+            password=context.password,
+        )
+        for key, _ in roles
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            user=user,
+            region=region,
+            role=role,
+            local_authority=councils[number] if key.startswith("dph") else None,
+            job_title="Director of Public Health" if key.startswith("dph") else "",
+        )
+        for number, (user, (key, role)) in enumerate(zip(users, roles, strict=True))
+    )
+    return {key: user for user, (key, _) in zip(users, roles, strict=True)}
+
+
+def _plans(context: _Context, region: Region, network: str) -> list[ActionPlan]:
+    """Two closed three-year plans and the active one, which started a year before this one."""
+    current = Quarter.from_date(context.today).year
+    plans: list[ActionPlan] = []
+    for number, first_year in enumerate((current - 7, current - 4, current - 1)):
+        start = Quarter(first_year, 1).start_date
+        end = Quarter(first_year + PLAN_YEARS - 1, 4).end_date
+        active = number == 2
+        plan = ActionPlan.objects.create(
+            region=region,
+            title=f"{network} SLI Action Plan {start.year}-{end.year}",
+            start_date=start,
+            end_date=end,
+            status=ActionPlan.Status.ACTIVE if active else ActionPlan.Status.CLOSED,
+            approved_on=start - datetime.timedelta(days=45),
+            builds_on=plans[-1] if plans else None,
+            intro="Generated for the national-scale benchmark.",
+        )
+        plans.append(plan)
+    return plans
+
+
+def _priorities(context: _Context, plans, users) -> tuple[list, list]:
+    rng = context.rng
+    leads = [users[f"dph-{n}"] for n in range(1, 6)]
+    all_areas, all_objectives = [], []
+    for plan in plans:
+        themes = rng.sample(THEMES, PRIORITIES_PER_PLAN)
+        areas = PriorityArea.objects.bulk_create(
+            PriorityArea(
+                plan=plan,
+                number=number,
+                title=theme,
+                lead=leads[number - 1],
+                deputy_lead=leads[number % len(leads)],
+            )
+            for number, theme in enumerate(themes, start=1)
+        )
+        signed_off_at = _at(plan.approved_on, 15)
+        objectives = []
+        for area in areas:
+            for offset in range(OBJECTIVES_PER_PRIORITY):
+                number = (area.number - 1) * OBJECTIVES_PER_PRIORITY + offset + 1
+                objectives.append(
+                    KeyObjective(
+                        priority_area=area,
+                        plan=plan,
+                        number=number,
+                        title=f"{area.title}: {rng.choice(OBJECTIVE_WORDS)} {number}",
+                        description="Generated key objective.",
+                        target_date=plan.end_date,
+                        sign_off_state=KeyObjective.SignOff.SIGNED_OFF,
+                        signed_off_by=users["coordinator"],
+                        signed_off_at=signed_off_at,
+                    )
+                )
+        all_objectives += KeyObjective.objects.bulk_create(objectives)
+        all_areas += areas
+    return all_areas, all_objectives
+
+
+def _updates(context: _Context, plans, objectives, users) -> int:
+    """An update per objective and closed quarter; for the last closed quarter of the active
+    plan one objective in ten has none and one in ten is still a draft."""
+    rng = context.rng
+    rags = [rag for rag, weight in RAG_WEIGHTS for _ in range(weight)]
+    last_closed = Quarter.from_date(context.today).previous()
+    by_plan = {plan.pk: plan for plan in plans}
+    rows = []
+    for objective in objectives:
+        plan = by_plan[objective.plan_id]
+        for quarter in plan.quarters:
+            if quarter > last_closed:
+                break
+            draft = False
+            if quarter == last_closed and plan.status == ActionPlan.Status.ACTIVE:
+                roll = rng.random()
+                if roll < 0.1:
+                    continue
+                draft = roll < 0.2
+            rag = rng.choice(rags)
+            submitted = min(quarter.end_date + datetime.timedelta(days=rng.randint(2, 20)), context.today)
+            rows.append(
+                QuarterlyUpdate(
+                    key_objective=objective,
+                    quarter=quarter,
+                    rag_status=rag,
+                    progress=f"{rag.label} in {quarter}: work on {objective.title.lower()} continues.",
+                    achievements="A milestone was met this quarter." if rag != Rag.RED else "",
+                    risks_and_issues="Capacity in councils." if rag in (Rag.RED, Rag.AMBER) else "",
+                    next_steps="Report at the next network meeting.",
+                    author=users["dph-1"],
+                    submitted_at=None if draft else _at(submitted, 16),
+                )
+            )
+    QuarterlyUpdate.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _meetings(context: _Context, plan: ActionPlan, areas, users) -> tuple[int, int]:
+    """A meeting per priority area of the active plan and past quarter, two actions each."""
+    current = Quarter.from_date(context.today)
+    meetings = []
+    for area in (a for a in areas if a.plan_id == plan.pk):
+        for quarter in plan.quarters:
+            if quarter >= current:
+                break
+            day = quarter.start_date + datetime.timedelta(days=40 + area.number)
+            meetings.append(
+                QuarterlyMeeting(
+                    priority_area=area,
+                    quarter=quarter,
+                    starts_at=_at(day, 10),
+                    ends_at=_at(day, 11),
+                    location="Online",
+                    notes=f"Reviewed the {quarter} updates.",
+                )
+            )
+    meetings = QuarterlyMeeting.objects.bulk_create(meetings)
+    actions = []
+    for meeting in meetings:
+        day = meeting.starts_at.date()
+        for offset in (0, 1):
+            due = day + datetime.timedelta(days=28 + 14 * offset)
+            done = due < context.today and context.rng.random() < 0.85
+            actions.append(
+                MeetingAction(
+                    meeting=meeting,
+                    description=f"Action {offset + 1} from the {meeting.quarter} meeting",
+                    owner=users["coordinator"],
+                    due_date=due,
+                    done_at=_at(due - datetime.timedelta(days=2)) if done else None,
+                )
+            )
+    MeetingAction.objects.bulk_create(actions)
+    return len(meetings), len(actions)
+
+
+def _peer_challenges(context: _Context, councils) -> int:
+    """About four challenges a council over the last twelve years: the cycle's corporate and
+    finance ones every four to six years (the latest possibly booked ahead), and others."""
+    rng = context.rng
+    today = context.today
+    rows = []
+    kinds = (PeerChallenge.Kind.PUBLIC_HEALTH, PeerChallenge.Kind.ADULT_SOCIAL_CARE, PeerChallenge.Kind.OTHER)
+    for position in range(CHALLENGES_PER_REGION):
+        council = councils[position % len(councils)]
+        round_ = position // len(councils)  # 0 most recent … 4 oldest
+        kind = PeerChallenge.Kind.CORPORATE if round_ % 2 == 0 else rng.choice((PeerChallenge.Kind.FINANCE, *kinds))
+        start = today - datetime.timedelta(days=rng.randint(365 * (2 * round_) + 30, 365 * (2 * round_ + 3)))
+        if round_ == 0 and rng.random() < 0.15:
+            start = today + datetime.timedelta(days=rng.randint(20, 300))  # booked
+        end = start + datetime.timedelta(days=3)
+        held = end < today
+        feedback = end if held else None
+        report = add_months(end, 2) if held and add_months(end, 2) < today else None
+        review = add_months(end, 11) if held and add_months(end, 11) < today else None
+        if not held:
+            stage = Stage.SCOPING
+        elif review:
+            stage = Stage.CLOSED
+        elif report:
+            stage = Stage.REPORT_PUBLISHED
+        else:
+            stage = Stage.FEEDBACK
+        rows.append(
+            PeerChallenge(
+                local_authority=council,
+                kind=kind,
+                stage=stage,
+                onsite_start=start,
+                onsite_end=end,
+                feedback_date=feedback,
+                report_published_on=report,
+                progress_review_date=review,
+            )
+        )
+    PeerChallenge.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _snapshots(context: _Context, region: Region) -> int:
+    """36 monthly snapshots up to this month: the past ones published (without files), this one a draft."""
+    this_month = context.today.replace(day=1)
+    rows = []
+    for back in range(SNAPSHOT_MONTHS - 1, -1, -1):
+        month = add_months(this_month, -back)
+        published = back > 0
+        rows.append(
+            Snapshot(
+                region=region,
+                month=month,
+                title=f"{region.short_name} SLI snapshot: {month:%B %Y}",
+                state=Snapshot.State.PUBLISHED if published else Snapshot.State.DRAFT,
+                introduction="Generated snapshot.",
+                page_count=8 if published else None,
+                published_at=_at(month + datetime.timedelta(days=9), 9) if published else None,
+            )
+        )
+    Snapshot.objects.bulk_create(rows)
+    return len(rows)
