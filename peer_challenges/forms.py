@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.db import models
 from django.forms.models import fields_for_model
 
 from programmes.models import LocalAuthority, Region
-from sli_portal.forms import GovUKDateField
+from sli_portal.forms import GovUKDateField, govuk_form_helper
 
 from . import services
 from .models import PeerChallenge, PeerTeamMember, Recommendation
@@ -37,14 +35,6 @@ RECORD_FIELDS = [
 ]
 
 
-def _helper(button: str) -> FormHelper:
-    helper = FormHelper()
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.add_input(Submit("submit", button))
-    return helper
-
-
 class PeerChallengeForm(forms.ModelForm):
     """The challenge's record: council, kind, dates and links. The stage moves elsewhere."""
 
@@ -68,7 +58,7 @@ class PeerChallengeForm(forms.ModelForm):
         self.fields["local_authority"].queryset = LocalAuthority.objects.filter(region=region, active=True)
         self.fields["local_authority"].label = "Council"
         self.fields["local_authority"].empty_label = "Select the council"
-        self.helper = _helper("Save peer challenge")
+        self.helper = govuk_form_helper("Save peer challenge")
 
 
 class StageForm(forms.Form):
@@ -88,7 +78,7 @@ class StageForm(forms.Form):
             if isinstance(field, forms.URLField):
                 field.error_messages["invalid"] = "Enter the link as a web address, like https://www.example.org"
             self.fields[name] = field
-        self.helper = _helper(f"Move to “{PeerChallenge.Stage(stage).label}”")
+        self.helper = govuk_form_helper(f"Move to “{PeerChallenge.Stage(stage).label}”")
 
 
 class ReasonForm(forms.Form):
@@ -104,7 +94,7 @@ class CancelForm(ReasonForm):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = "Why is the challenge cancelled?"
         self.fields["reason"].error_messages["required"] = "Enter why the challenge is cancelled"
-        self.helper = _helper("Cancel the challenge")
+        self.helper = govuk_form_helper("Cancel the challenge")
 
 
 class PostponeForm(ReasonForm):
@@ -117,7 +107,7 @@ class PostponeForm(ReasonForm):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = "Why is the challenge postponed?"
         self.fields["reason"].error_messages["required"] = "Enter why the challenge is postponed"
-        self.helper = _helper("Postpone the challenge")
+        self.helper = govuk_form_helper("Postpone the challenge")
 
     def clean(self):
         cleaned = super().clean()
@@ -142,7 +132,7 @@ class PeerTeamMemberForm(forms.ModelForm):
         # Any council of England may send a peer; the model refuses the challenged one.
         self.fields["home_council"].queryset = LocalAuthority.objects.filter(active=True).order_by("name")
         self.fields["home_council"].empty_label = "Not from a council of the list"
-        self.helper = _helper("Save peer")
+        self.helper = govuk_form_helper("Save peer")
 
 
 class FocusAreasForm(forms.Form):
@@ -155,7 +145,7 @@ class FocusAreasForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save focus areas")
+        self.helper = govuk_form_helper("Save focus areas")
 
     def clean_focus_areas(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["focus_areas"].splitlines() if line.strip()]
@@ -178,7 +168,7 @@ class RecommendationForm(forms.ModelForm):
     def __init__(self, *args, challenge: PeerChallenge, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.challenge = challenge
-        self.helper = _helper("Save recommendation")
+        self.helper = govuk_form_helper("Save recommendation")
 
 
 class PlanForm(forms.Form):

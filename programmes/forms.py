@@ -5,27 +5,17 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from sli_portal.forms import GovUKDateField
+from sli_portal.forms import GovUKDateField, govuk_form_helper
 
 from .models import ActionPlan, Event, Region
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 IMPORT_EXTENSIONS = (".csv", ".xlsx")
-
-
-def _helper(button: str) -> FormHelper:
-    helper = FormHelper()
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.add_input(Submit("submit", button))
-    return helper
 
 
 class PlanDatesMixin(forms.Form):
@@ -84,7 +74,7 @@ class PlanForm(PlanDatesMixin):
         if plan is not None:
             choices = choices.exclude(pk=plan.pk)
         self.fields["builds_on"].queryset = choices
-        self.helper = _helper("Save plan" if plan else "Create draft plan")
+        self.helper = govuk_form_helper("Save plan" if plan else "Create draft plan")
 
 
 def next_period(plan: ActionPlan) -> tuple[datetime.date, datetime.date]:
@@ -104,7 +94,7 @@ class CopyPlanForm(PlanDatesMixin):
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         kwargs.setdefault("initial", dict(zip(("start_date", "end_date"), next_period(plan), strict=True)))
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Create the new draft")
+        self.helper = govuk_form_helper("Create the new draft")
 
 
 class PlanStatusForm(forms.Form):
@@ -121,7 +111,7 @@ class PlanImportForm(PlanDatesMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Import plan")
+        self.helper = govuk_form_helper("Import plan")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -188,7 +178,7 @@ class EventForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save event")
+        self.helper = govuk_form_helper("Save event")
 
     def clean(self):
         cleaned = super().clean()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -249,3 +251,12 @@ class LoginForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+def govuk_form_helper(button: str) -> FormHelper:
+    """The portal's crispy-forms-gds helper: small labels and legends, one submit button."""
+    helper = FormHelper()
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    helper.add_input(Submit("submit", button))
+    return helper

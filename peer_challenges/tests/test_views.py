@@ -15,22 +15,13 @@ from django.utils.html import escape
 from peer_challenges.models import CalendarToken, PeerChallenge, PeerTeamMember, Recommendation
 from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
 from programmes.tests.factories import LocalAuthorityFactory
+from sli_portal.tests.helpers import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 Stage = PeerChallenge.Stage
 
-PERSONAS = [
-    "anonymous",
-    "member",
-    "dph_lead",
-    "dph_lead_2",
-    "coordinator",
-    "publisher",
-    "national",
-    "other_coordinator",
-]
 READERS = {"member": 200, "dph_lead": 200, "dph_lead_2": 200, "coordinator": 200, "publisher": 200, "national": 200}
 COORDINATOR_ONLY = {"coordinator": 200}
 

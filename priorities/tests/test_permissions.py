@@ -8,19 +8,10 @@ import pytest
 from django.urls import reverse
 
 from priorities.tests.conftest import QUARTER
+from sli_portal.tests.helpers import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "member",
-    "dph_lead",
-    "dph_lead_2",
-    "coordinator",
-    "publisher",
-    "national",
-    "other_coordinator",
-]
 
 #                  anon member lead lead2 coord publ national other
 READ = dict(zip(PERSONAS, [302, 200, 200, 200, 200, 200, 200, 403], strict=True))

@@ -8,19 +8,10 @@ from priorities.tests.factories import PriorityAreaFactory
 from programmes.models import ActionPlan, Event
 from programmes.tests.conftest import grow
 from programmes.tests.factories import ActionPlanFactory, EventFactory
+from sli_portal.tests.helpers import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "member",
-    "dph_lead",
-    "dph_lead_2",
-    "coordinator",
-    "publisher",
-    "national",
-    "other_coordinator",
-]
 # What each persona gets from a page only the region's readers see, and from a coordinator's page.
 READ = dict.fromkeys(PERSONAS, 200) | {"anonymous": 302, "other_coordinator": 403}
 COORDINATE = dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "coordinator": 200}

@@ -18,3 +18,18 @@ def violates(constraint: str):
         yield
     if connection.vendor == "postgresql" or "CHECK" in str(error.value):
         assert constraint in str(error.value)
+
+
+# The people of the permission matrices, in the order of their columns: someone of every role
+# of the region, and a coordinator of another region. Each is a fixture of conftest.py, except
+# "anonymous", which the tests map to a signed-out client.
+PERSONAS = [
+    "anonymous",
+    "member",
+    "dph_lead",
+    "dph_lead_2",
+    "coordinator",
+    "publisher",
+    "national",
+    "other_coordinator",
+]

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from sli_portal.tests.helpers import PERSONAS
 from snapshots.models import Snapshot, Subscriber
 from snapshots.tests.conftest import OCTOBER, make_published, make_ready
 from snapshots.tests.factories import SnapshotFactory
@@ -14,16 +15,6 @@ from snapshots.tests.factories import SnapshotFactory
 pytestmark = pytest.mark.django_db
 
 S = Snapshot.State
-PERSONAS = [
-    "anonymous",
-    "member",
-    "dph_lead",
-    "dph_lead_2",
-    "coordinator",
-    "publisher",
-    "national",
-    "other_coordinator",
-]
 LOGIN = "login"
 
 
