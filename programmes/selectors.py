@@ -36,7 +36,7 @@ def region_public_summary(region: Region) -> RegionPublicSummary:
 
     plan = current_public_plan(region)
     priority_areas = list(_public_priority_areas(plan)) if plan else []
-    events = list(Event.objects.filter(region=region, starts_at__gte=timezone.now()).order_by("starts_at")[:5])
+    events = list(upcoming_events(region))
     snapshots = list(Snapshot.objects.published().filter(region=region).select_related("region").order_by("-month")[:6])
     return RegionPublicSummary(region, plan, priority_areas, events, snapshots)
 

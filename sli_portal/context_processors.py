@@ -1,5 +1,3 @@
-from django.db.models import Q
-
 from programmes.selectors import memberships_for
 
 from .navigation import build_navigation
@@ -18,6 +16,6 @@ def navigation(request):
 
 
 def _leads_a_priority_area(user) -> bool:
-    from priorities.models import PriorityArea
+    from priorities.selectors import priority_areas_led_by
 
-    return PriorityArea.objects.filter(Q(lead=user) | Q(deputy_lead=user), plan__status="active").exists()
+    return priority_areas_led_by(user).exists()

@@ -76,15 +76,14 @@ def build_navigation(request, memberships, *, leads_priorities: bool = False) ->
 
 def landing_url(user) -> str:
     """Where a user lands after signing in: the page of their day's work."""
-    from priorities.models import PriorityArea
+    from priorities.selectors import priority_areas_led_by
     from programmes.selectors import memberships_for
 
     memberships = list(memberships_for(user))
     region = next((m.region for m in memberships if m.region_id), None)
     candidates = []
     if region is not None:
-        leads = PriorityArea.objects.filter(plan__region=region, plan__status="active")
-        if leads.filter(lead=user).exists() or leads.filter(deputy_lead=user).exists():
+        if priority_areas_led_by(user).filter(plan__region=region).exists():
             candidates.append(("my_priorities", [region.slug]))
         candidates.append(("dashboard", [region.slug]))
     if any(m.role == "national" for m in memberships):
