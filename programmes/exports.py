@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sli_portal.core.spreadsheets import read_first_sheet
 from sli_portal.pdf import render_pdf
 
 from .models import ActionPlan, Region
@@ -59,6 +60,8 @@ COLUMNS = [
 # The columns an import needs; the others may be missing.
 REQUIRED_COLUMNS = [PRIORITY_NUMBER, PRIORITY_TITLE, OBJECTIVE_NUMBER, OBJECTIVE_TITLE]
 MAX_IMPORT_ROWS = 1000
+# The export has 12 columns; room for a few added by hand, never a sheet 16,384 cells wide.
+MAX_IMPORT_COLUMNS = 50
 MAX_ERRORS_SHOWN = 20
 TITLE_LENGTH = 200
 
@@ -235,22 +238,13 @@ def _read_csv(data: bytes) -> list[list]:
 
 
 def _read_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            if any(cell not in (None, "") for cell in row):
-                rows.append(list(row))
-            if len(rows) > MAX_IMPORT_ROWS + 1:
-                break
-        workbook.close()
-    except Exception:
-        # A file that is not a workbook fails in many ways inside openpyxl and zipfile.
-        raise ValidationError("The selected file could not be read as an XLSX spreadsheet") from None
-    return rows
+    return read_first_sheet(
+        data,
+        max_rows=MAX_IMPORT_ROWS + 1,  # and the header row
+        max_columns=MAX_IMPORT_COLUMNS,
+        too_long=f"The file must have {MAX_IMPORT_ROWS:,} rows or fewer below its header, empty rows included: "
+        "delete the rows below your data",
+    )
 
 
 def _parse_date(value) -> datetime.date:

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -351,3 +352,134 @@ def test_an_imported_title_already_used_is_a_form_error(client, region, plan, co
     response = client.post(import_url, import_form(upload("plan.csv", content), plan.title))
     assert "already exists in this region" in response.content.decode()
     assert ActionPlan.objects.count() == 1
+
+
+# --- Hostile workbooks: refused from the zip directory, before openpyxl parses anything -------
+
+
+def _rezip(workbook_bytes: bytes, replace: dict[str, bytes]) -> bytes:
+    """The workbook with members replaced or added, deflated as a spreadsheet program would."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for name in dict.fromkeys([*source.namelist(), *replace]):
+            bomb.writestr(name, replace[name] if name in replace else source.read(name))
+    return out.getvalue()
+
+
+MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def shared_string_bomb() -> bytes:
+    """A workbook whose one cell is a shared string of 25 MB, in a file of a few dozen kilobytes."""
+    book = xlsx_bytes([HEADER, row()])
+    with zipfile.ZipFile(io.BytesIO(book)) as source:
+        types = source.read("[Content_Types].xml")
+        rels = source.read("xl/_rels/workbook.xml.rels")
+    strings_type = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    strings_rel = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    return _rezip(
+        book,
+        {
+            "[Content_Types].xml": types.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + strings_type + b'" /></Types>',
+            ),
+            "xl/_rels/workbook.xml.rels": rels.replace(
+                b"</Relationships>",
+                b'<Relationship Type="' + strings_rel + b'" Target="sharedStrings.xml" Id="rId9" /></Relationships>',
+            ),
+            "xl/sharedStrings.xml": b"<sst " + MAIN + b"><si><t>" + b"A" * (25 * 1024 * 1024) + b"</t></si></sst>",
+            "xl/worksheets/sheet1.xml": _sheet(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+        },
+    )
+
+
+def _sheet(rows_xml: bytes) -> bytes:
+    return b"<worksheet " + MAIN + b"><sheetData>" + rows_xml + b"</sheetData></worksheet>"
+
+
+def empty_rows_bomb(rows: int = 4_000_000) -> bytes:
+    """Four million empty rows (rows may leave out their number): a few kilobytes deflated, and
+    each one a loop turn for a parser."""
+    book = xlsx_bytes([HEADER, row()])
+    return _rezip(book, {"xl/worksheets/sheet1.xml": _sheet(b"<row/>" * rows)})
+
+
+@pytest.fixture
+def openpyxl_calls(monkeypatch):
+    """Every call of openpyxl's load_workbook by the portal's reader, recorded."""
+    from sli_portal.core import spreadsheets
+
+    calls = []
+    original = spreadsheets.load_workbook
+
+    def recording(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(spreadsheets, "load_workbook", recording)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("bomb", "message"),
+    [
+        (shared_string_bomb, "The selected file is too large once unpacked"),
+        (empty_rows_bomb, "The selected file is too large once unpacked"),
+    ],
+)
+def test_a_decompression_bomb_is_refused_before_it_is_parsed(
+    client, coordinator, import_url, openpyxl_calls, bomb, message
+):
+    client.force_login(coordinator)
+    content = bomb()
+    assert len(content) < 2 * 1024 * 1024  # small enough to pass the upload's own size check
+
+    response = client.post(import_url, import_form(upload("plan.xlsx", content)))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert openpyxl_calls == []
+    assert not ActionPlan.objects.exists()
+
+
+def test_a_member_compressed_beyond_100_to_1_is_refused_even_below_the_size_cap(openpyxl_calls):
+    from sli_portal.core import spreadsheets
+
+    book = xlsx_bytes([HEADER, row()])
+    # 5 MB of one repeated string: under the 20 MB cap, but about 1,000 to 1 once deflated.
+    strings = b"<sst " + MAIN + b"><si><t>" + b"B" * (5 * 1024 * 1024) + b"</t></si></sst>"
+    content = _rezip(book, {"xl/sharedStrings.xml": strings})
+    with pytest.raises(ValidationError) as error:
+        spreadsheets.read_first_sheet(content, max_rows=10, max_columns=10, too_long="too long")
+    assert "compressed more than 100 to 1" in error.value.messages[0]
+    assert openpyxl_calls == []
+
+
+def test_rows_past_the_cap_are_refused_even_when_empty(client, coordinator, import_url):
+    """Empty rows count: the reader stops at the cap and says so, rather than reading on or
+    silently dropping a row of data further down."""
+    client.force_login(coordinator)
+    book = xlsx_bytes([HEADER, row()])
+    header_and_one_row = load_workbook(io.BytesIO(book)).active
+    cells = b"".join(
+        b'<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (cell.column_letter.encode(), 1, str(cell.value).encode())
+        for cell in header_and_one_row[1]
+    )
+    empty = b"".join(b'<row r="%d"/>' % number for number in range(2, exports.MAX_IMPORT_ROWS + 5))
+    last = b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>1</t></is></c></row>' % ((exports.MAX_IMPORT_ROWS + 5,) * 2)
+    content = _rezip(book, {"xl/worksheets/sheet1.xml": _sheet(b'<row r="1">' + cells + b"</row>" + empty + last)})
+
+    response = client.post(import_url, import_form(upload("plan.xlsx", content)))
+
+    assert response.status_code == 200
+    assert "The file must have 1,000 rows or fewer below its header, empty rows included" in response.content.decode()
+    assert not ActionPlan.objects.exists()
+
+
+def test_an_ordinary_workbook_passes_the_guard(region, dph_lead):
+    from sli_portal.core import spreadsheets
+
+    content = xlsx_bytes([HEADER, row("1", "First", "1"), row("2", "Second", "2")])
+    rows = spreadsheets.read_first_sheet(content, max_rows=10, max_columns=50, too_long="too long")
+    assert [r[:2] for r in rows] == [HEADER[:2], ["1", "First"], ["2", "Second"]]
