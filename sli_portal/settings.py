@@ -191,6 +191,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many trusted proxies stand in front of the portal, each appending to X-Forwarded-For. The
+# client's address (for the sign-in lock-out) is read from that header only when this is set.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+if not 0 <= NUM_PROXIES <= 10:
+    raise ImproperlyConfigured(f"NUM_PROXIES must be a whole number from 0 to 10; not {NUM_PROXIES}")
 # A session ends after SESSION_COOKIE_AGE seconds of inactivity: every request renews it.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -220,6 +225,7 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "sli_portal.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

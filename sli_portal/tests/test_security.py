@@ -51,3 +51,76 @@ def test_pages_cannot_be_framed(client, region):
 def test_sessions_expire_after_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE <= 2 * 60 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST, "each request must renew the session, so only inactivity ends it"
+
+
+# --- The client's address behind a proxy ---------------------------------------------------
+
+
+def _sign_in_from(client, username, password, forwarded_for, remote="10.0.0.2"):
+    """A sign-in as the proxy passes it on: its own address in REMOTE_ADDR, the chain in the header."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=remote,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_one_proxy_an_attacker_cannot_lock_out_someone_signing_in_from_elsewhere(
+    client, publisher, settings
+):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.NUM_PROXIES = 1
+    for _ in range(5):
+        _sign_in_from(client, "publisher", "wrong", forwarded_for="203.0.113.66")
+    # The attacker is locked out now ...
+    locked = _sign_in_from(client, "publisher", PASSWORD, forwarded_for="203.0.113.66")
+    assert locked.status_code in (403, 429)
+    # ... and the publisher, arriving through the same proxy from their own address, is not.
+    response = _sign_in_from(client, "publisher", PASSWORD, forwarded_for="198.51.100.7")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(publisher.pk)
+
+
+def test_behind_one_proxy_only_the_address_the_proxy_appended_counts(client, publisher, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.NUM_PROXIES = 1
+    # The attacker writes a new address of their own each time; the proxy appends the real one.
+    for attempt in range(3):
+        _sign_in_from(client, "publisher", "wrong", forwarded_for=f"192.0.2.{attempt}, 203.0.113.66")
+    response = _sign_in_from(client, "publisher", PASSWORD, forwarded_for="192.0.2.99, 203.0.113.66")
+    assert response.status_code in (403, 429)
+
+
+def test_without_a_configured_proxy_a_forged_forwarded_for_does_not_reset_the_count(client, publisher, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.NUM_PROXIES = 0
+    for attempt in range(3):
+        _sign_in_from(client, "publisher", "wrong", forwarded_for=f"192.0.2.{attempt}", remote="203.0.113.66")
+    response = _sign_in_from(client, "publisher", PASSWORD, forwarded_for="192.0.2.200", remote="203.0.113.66")
+    assert response.status_code in (403, 429)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("num_proxies", "remote", "forwarded", "expected"),
+    [
+        (0, "203.0.113.5", "198.51.100.1", "203.0.113.5"),
+        (1, "10.0.0.2", "198.51.100.1", "198.51.100.1"),
+        (1, "10.0.0.2", "6.6.6.6, 198.51.100.1", "198.51.100.1"),
+        (2, "10.0.0.3", "6.6.6.6, 198.51.100.1, 10.0.0.2", "198.51.100.1"),
+        (2, "10.0.0.3", "198.51.100.1", "10.0.0.3"),  # fewer entries than proxies: not via them
+        (1, "10.0.0.2", "", "10.0.0.2"),
+        (1, "10.0.0.2", "not-an-address", "10.0.0.2"),
+        (1, "10.0.0.2", "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_is_counted_from_the_right(rf, settings, num_proxies, remote, forwarded, expected):
+    from sli_portal.core.client_address import client_address
+
+    settings.NUM_PROXIES = num_proxies
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected

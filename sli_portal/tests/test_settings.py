@@ -85,3 +85,9 @@ def test_a_nonsense_boolean_is_refused():
     result = _django("print(s.DEBUG)", DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be one of 1/0, true/false, yes/no, on/off; not 'maybe'" in result.stderr
+
+
+def test_a_nonsense_proxy_count_is_refused():
+    result = _django("print(s.NUM_PROXIES)", NUM_PROXIES="-1")
+    assert result.returncode != 0
+    assert "NUM_PROXIES must be a whole number from 0 to 10; not -1" in result.stderr
