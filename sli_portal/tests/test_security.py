@@ -66,9 +66,7 @@ def _sign_in_from(client, username, password, forwarded_for, remote="10.0.0.2"):
     )
 
 
-def test_behind_one_proxy_an_attacker_cannot_lock_out_someone_signing_in_from_elsewhere(
-    client, publisher, settings
-):
+def test_behind_one_proxy_an_attacker_cannot_lock_out_someone_signing_in_from_elsewhere(client, publisher, settings):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 5
     settings.NUM_PROXIES = 1
