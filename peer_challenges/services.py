@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from programmes.access import readable_regions
 from programmes.models import LocalAuthority, Region
 
 from .models import FocusArea, PeerChallenge, PeerTeamMember, add_months
@@ -478,10 +479,36 @@ def _normalised(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def peer_clashes(challenge: PeerChallenge) -> list[tuple]:
-    """(peer of this team, the same person on another team) whose on-site dates overlap.
+@dataclass(frozen=True)
+class PeerClash:
+    """A peer of this team who is on another team on overlapping dates.
 
-    People are matched by name, ignoring case and spacing: peers are not user accounts.
+    `other` is the same person's place on the other team. When the reader may not read that
+    team's region, `shows_detail` is False and nothing of `other` may be shown: not the council,
+    the kind, the region nor the dates, only that the peer is booked elsewhere.
+    """
+
+    member: PeerTeamMember
+    other: PeerTeamMember
+    shows_detail: bool
+
+    @property
+    def message(self) -> str:
+        if self.shows_detail:
+            challenge = self.other.challenge
+            return (
+                f"{self.member.name} is also on the team of the {challenge} "
+                f"({challenge.onsite_start:%-d %b %Y}), on overlapping dates."
+            )
+        return f"{self.member.name} is also on another region's peer team on overlapping dates."
+
+
+def peer_clashes(challenge: PeerChallenge, *, reader) -> list[PeerClash]:
+    """The peers of `challenge` who are also on a team whose on-site dates overlap its own.
+
+    People are matched by name, ignoring case and spacing: peers are not user accounts. The
+    search covers every region, since a peer may serve anywhere; details of another team are
+    given only where `reader` may read its region (see the README's security section).
     """
     if not challenge.onsite_start:
         return []
@@ -499,8 +526,16 @@ def peer_clashes(challenge: PeerChallenge) -> list[tuple]:
         .exclude(challenge=challenge)
         .exclude(challenge__stage=Stage.CANCELLED)
         .select_related("challenge__local_authority")
+        .order_by("challenge__onsite_start", "pk")
     )
-    return [(names[_normalised(o.name)], o) for o in others if _normalised(o.name) in names]
+    clashes = [(names[_normalised(o.name)], o) for o in others if _normalised(o.name) in names]
+    if not clashes:
+        return []
+    readable = set(readable_regions(reader).values_list("pk", flat=True))
+    return [
+        PeerClash(member, other, shows_detail=other.challenge.local_authority.region_id in readable)
+        for member, other in clashes
+    ]
 
 
 # --- Peer team, focus areas, recommendations -------------------------------------------------

@@ -143,7 +143,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_postpone": challenge.stage in services.POSTPONABLE_STAGES,
             "can_cancel": challenge.stage in services.CANCELLABLE_STAGES,
             "same_week": services.same_week_visits(challenge),
-            "peer_clashes": services.peer_clashes(challenge),
+            "peer_clashes": services.peer_clashes(challenge, reader=request.user),
             "history": selectors.challenge_history(challenge)[:50],
         },
     )
@@ -307,12 +307,9 @@ def team_member(request: HttpRequest, slug: str, pk: int, member_pk: int | None 
     if request.method == "POST" and form.is_valid():
         member = services.save_team_member(member=form.save(commit=False), by=request.user)
         messages.success(request, f"{member.name} saved in the peer team")
-        for mine, other in services.peer_clashes(challenge):
-            if mine.pk == member.pk:
-                messages.warning(
-                    request,
-                    f"{member.name} is also on the team of the {other.challenge} on overlapping dates.",
-                )
+        for clash in services.peer_clashes(challenge, reader=request.user):
+            if clash.member.pk == member.pk:
+                messages.warning(request, clash.message)
         return redirect(_detail_url(region, challenge) + "#peer-team")
     title = f"Edit {member.name}" if member else "Add a peer to the team"
     return render(

@@ -160,7 +160,7 @@ def test_two_visits_of_the_region_in_the_same_week_are_flagged(challenge, region
     assert services.same_week_visits(challenge) == [same_week]
 
 
-def test_a_peer_on_two_teams_on_overlapping_dates_is_flagged(challenge, region):
+def test_a_peer_on_two_teams_on_overlapping_dates_is_flagged(challenge, region, coordinator):
     mine = PeerTeamMemberFactory(challenge=challenge, name="Joanne Whitaker")
     overlapping = PeerChallengeFactory(
         local_authority=LocalAuthorityFactory(region=region), onsite_start=D(2023, 10, 5), onsite_end=D(2023, 10, 8)
@@ -171,7 +171,33 @@ def test_a_peer_on_two_teams_on_overlapping_dates_is_flagged(challenge, region):
     )
     PeerTeamMemberFactory(challenge=later, name="Joanne Whitaker")
     PeerTeamMemberFactory(challenge=overlapping, name="Someone Else")
-    assert services.peer_clashes(challenge) == [(mine, theirs)]
+    assert services.peer_clashes(challenge, reader=coordinator) == [services.PeerClash(mine, theirs, shows_detail=True)]
+
+
+@pytest.fixture
+def clash_in_another_region(challenge, other_region):
+    """Joanne Whitaker on this region's team and, the same week, on a North East team."""
+    PeerTeamMemberFactory(challenge=challenge, name="Joanne Whitaker")
+    elsewhere = PeerChallengeFactory(
+        local_authority=LocalAuthorityFactory(region=other_region, name="Northumberland"),
+        kind=PeerChallenge.Kind.CORPORATE,
+        onsite_start=D(2023, 10, 4),
+        onsite_end=D(2023, 10, 5),
+    )
+    return PeerTeamMemberFactory(challenge=elsewhere, name="Joanne Whitaker")
+
+
+def test_a_clash_with_a_region_the_reader_cannot_read_carries_no_detail(challenge, clash_in_another_region, member):
+    [clash] = services.peer_clashes(challenge, reader=member)
+    assert clash.shows_detail is False
+    assert clash.message == "Joanne Whitaker is also on another region's peer team on overlapping dates."
+
+
+def test_a_reader_of_both_regions_sees_the_other_team(challenge, clash_in_another_region, superuser):
+    [clash] = services.peer_clashes(challenge, reader=superuser)
+    assert clash.shows_detail is True
+    assert "Northumberland" in clash.message
+    assert "4 Oct 2023" in clash.message
 
 
 def test_a_peer_from_the_challenged_council_is_refused(challenge, council):

@@ -350,3 +350,62 @@ def test_one_visit_downloads_as_ics(client, member, region, challenge):
     response = client.get(reverse("peer_challenge_ics", args=[region.slug, challenge.pk]))
     calendar = icalendar.Calendar.from_ical(response.content)
     assert len(list(calendar.walk("VEVENT"))) == 2  # the visit and the feedback
+
+
+# --- Peer clashes across regions: no detail of a region the reader cannot read ---------------
+
+
+@pytest.fixture
+def team_elsewhere(other_region):
+    """A North East corporate challenge with Joanne Whitaker on its team, on site 4-5 Oct 2023."""
+    elsewhere = PeerChallengeFactory(
+        local_authority=LocalAuthorityFactory(region=other_region, name="Northumberland"),
+        kind=PeerChallenge.Kind.CORPORATE,
+        onsite_start=D(2023, 10, 4),
+        onsite_end=D(2023, 10, 5),
+    )
+    return PeerTeamMemberFactory(challenge=elsewhere, name="Joanne Whitaker")
+
+
+LEAKS = ("Northumberland", "Corporate peer challenge, Northumberland", "4 Oct 2023", "North East")
+
+
+def test_adding_a_peer_booked_in_another_region_warns_without_naming_that_region(
+    client, region, challenge, coordinator, team_elsewhere
+):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("peer_team_member_add", args=[region.slug, challenge.pk]),
+        {"name": "Joanne Whitaker", "role": PeerTeamMember.Role.MEMBER_PEER},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Joanne Whitaker is also on another region&#x27;s peer team on overlapping dates." in page
+    for leak in LEAKS:
+        assert leak not in page
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "member"])
+def test_the_challenge_page_warns_of_a_clash_elsewhere_without_its_detail(
+    client, region, challenge, team_elsewhere, persona, request
+):
+    PeerTeamMemberFactory(challenge=challenge, name="Joanne Whitaker")
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(reverse("peer_challenge_detail", args=[region.slug, challenge.pk])).content.decode()
+    assert "Joanne Whitaker is also on another region&#x27;s peer team on overlapping dates." in page
+    for leak in LEAKS:
+        assert leak not in page
+
+
+def test_a_clash_within_the_region_keeps_its_detail(client, region, challenge, council, coordinator):
+    neighbour = PeerChallengeFactory(
+        local_authority=LocalAuthorityFactory(region=region, name="Devon"),
+        kind=PeerChallenge.Kind.FINANCE,
+        onsite_start=D(2023, 10, 5),
+        onsite_end=D(2023, 10, 6),
+    )
+    PeerTeamMemberFactory(challenge=neighbour, name="Joanne Whitaker")
+    PeerTeamMemberFactory(challenge=challenge, name="Joanne Whitaker")
+    client.force_login(coordinator)
+    page = client.get(reverse("peer_challenge_detail", args=[region.slug, challenge.pk])).content.decode()
+    assert f"is also on the team of the {escape(str(neighbour))} (5 Oct 2023), on overlapping dates." in page
