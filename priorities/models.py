@@ -63,6 +63,14 @@ class PriorityArea(models.Model):
         return user.is_authenticated and user.pk in (self.lead_id, self.deputy_lead_id)
 
 
+class KeyObjectiveQuerySet(models.QuerySet):
+    def signed_off(self) -> KeyObjectiveQuerySet:
+        """Objectives the network has signed off: the only ones any public output shows (the
+        public plan and region page, snapshots, the annual report); a proposed objective is the
+        network's draft, not yet anyone else's business."""
+        return self.filter(sign_off_state=KeyObjective.SignOff.SIGNED_OFF)
+
+
 class KeyObjective(models.Model):
     class SignOff(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -87,6 +95,8 @@ class KeyObjective(models.Model):
     sign_off_note = models.TextField(blank=True)
 
     history = HistoricalRecords()
+
+    objects = KeyObjectiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "number"]
@@ -133,6 +143,15 @@ class KeyObjective(models.Model):
         self.save(update_fields=["sign_off_state", "signed_off_by", "signed_off_at", "sign_off_note"])
 
 
+class QuarterlyUpdateQuerySet(models.QuerySet):
+    def submitted(self) -> QuarterlyUpdateQuerySet:
+        """Submitted updates; a draft is its author's until then."""
+        return self.filter(submitted_at__isnull=False)
+
+    def of_signed_off_objectives(self) -> QuarterlyUpdateQuerySet:
+        return self.filter(key_objective__in=KeyObjective.objects.signed_off())
+
+
 class QuarterlyUpdate(models.Model):
     class Rag(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -162,6 +181,8 @@ class QuarterlyUpdate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+
+    objects = QuarterlyUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["key_objective__number", "-quarter"]

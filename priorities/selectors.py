@@ -41,15 +41,16 @@ def latest_submitted_updates(plan: ActionPlan) -> dict[int, QuarterlyUpdate]:
 
 
 def rag_matrix(plan: ActionPlan, quarters: list[Quarter]) -> dict[int, dict[Quarter, Counter]]:
-    """Priority area id → quarter → Counter of the RAG statuses of submitted updates; one query.
+    """Priority area id → quarter → Counter of the RAG statuses of submitted updates of
+    signed-off objectives (a headline never counts a proposal); one query.
 
     Every priority area of the plan with a submitted update in `quarters` has an entry, and
     every requested quarter is present under it (an empty Counter when nothing was submitted).
     """
     rows = (
-        QuarterlyUpdate.objects.filter(
-            key_objective__plan=plan, submitted_at__isnull=False, quarter__in=[q.code for q in quarters]
-        )
+        QuarterlyUpdate.objects.submitted()
+        .of_signed_off_objectives()
+        .filter(key_objective__plan=plan, quarter__in=[q.code for q in quarters])
         .values_list("key_objective__priority_area_id", "quarter", "rag_status")
         .order_by()
     )
@@ -79,7 +80,8 @@ def objectives_missing_update(plan: ActionPlan, quarter: Quarter) -> QuerySet[Ke
         key_objective=OuterRef("pk"), quarter=quarter, submitted_at__isnull=False
     )
     return (
-        KeyObjective.objects.filter(plan=plan, sign_off_state=KeyObjective.SignOff.SIGNED_OFF)
+        KeyObjective.objects.signed_off()
+        .filter(plan=plan)
         .filter(~Exists(submitted))
         .select_related("priority_area", "priority_area__lead", "priority_area__deputy_lead")
         .order_by("number")
@@ -87,9 +89,12 @@ def objectives_missing_update(plan: ActionPlan, quarter: Quarter) -> QuerySet[Ke
 
 
 def quarter_highlights(plan: ActionPlan, quarter: Quarter) -> QuerySet[QuarterlyUpdate]:
-    """Submitted updates of `quarter` that report achievements, in objective order."""
+    """Submitted updates of `quarter` that report achievements, of signed-off objectives only
+    (the snapshots make them public), in objective order."""
     return (
-        QuarterlyUpdate.objects.filter(key_objective__plan=plan, quarter=quarter, submitted_at__isnull=False)
+        QuarterlyUpdate.objects.submitted()
+        .of_signed_off_objectives()
+        .filter(key_objective__plan=plan, quarter=quarter)
         .exclude(achievements="")
         .select_related("key_objective", "key_objective__priority_area", "author")
         .order_by("key_objective__number")
@@ -126,6 +131,23 @@ def plan_priority_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
             Prefetch(
                 "key_objectives",
                 queryset=KeyObjective.objects.select_related("signed_off_by").order_by("number"),
+            )
+        )
+        .order_by("number")
+    )
+
+
+def public_priority_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
+    """The plan's priority areas with only their signed-off objectives, in `public_objectives`:
+    what every public output shows of a plan."""
+    return (
+        PriorityArea.objects.filter(plan=plan)
+        .select_related("lead", "deputy_lead")
+        .prefetch_related(
+            Prefetch(
+                "key_objectives",
+                queryset=KeyObjective.objects.signed_off().order_by("number"),
+                to_attr="public_objectives",
             )
         )
         .order_by("number")
@@ -172,13 +194,17 @@ def region_meetings(region: Region) -> QuerySet[QuarterlyMeeting]:
 # --- Projects ------------------------------------------------------------------------------
 
 
-def badged_projects(region: Region) -> QuerySet[Project]:
-    """The region's SLI-badged projects with their councils and key objectives; three queries."""
+def badged_projects(region: Region, *, public: bool = False) -> QuerySet[Project]:
+    """The region's SLI-badged projects with their councils and key objectives; three queries.
+
+    `public` links only the signed-off objectives, for pages anyone may read.
+    """
+    objectives = KeyObjective.objects.signed_off() if public else KeyObjective.objects.all()
     return (
         Project.objects.filter(region=region)
         .prefetch_related(
             "councils",
-            Prefetch("key_objectives", queryset=KeyObjective.objects.order_by("number")),
+            Prefetch("key_objectives", queryset=objectives.order_by("number")),
         )
         .order_by("-badged_on", "title")
     )

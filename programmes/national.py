@@ -77,11 +77,9 @@ def _rag_counts(plans: list[ActionPlan], quarters: list[Quarter]) -> dict[int, d
     from priorities.models import QuarterlyUpdate
 
     rows = (
-        QuarterlyUpdate.objects.filter(
-            key_objective__plan__in=[p.pk for p in plans],
-            submitted_at__isnull=False,
-            quarter__in=[q.code for q in quarters],
-        )
+        QuarterlyUpdate.objects.submitted()
+        .of_signed_off_objectives()
+        .filter(key_objective__plan__in=[p.pk for p in plans], quarter__in=[q.code for q in quarters])
         .values_list("key_objective__priority_area_id", "quarter", "rag_status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -100,10 +98,8 @@ def _missing_updates(plans: list[ActionPlan], quarter: Quarter) -> dict[int, int
         key_objective=OuterRef("pk"), quarter=quarter, submitted_at__isnull=False
     )
     rows = (
-        KeyObjective.objects.filter(
-            plan__in=[p.pk for p in plans if quarter in p.quarters],
-            sign_off_state=KeyObjective.SignOff.SIGNED_OFF,
-        )
+        KeyObjective.objects.signed_off()
+        .filter(plan__in=[p.pk for p in plans if quarter in p.quarters])
         .filter(~Exists(submitted))
         .values_list("plan_id")
         .annotate(n=Count("pk"))
@@ -247,18 +243,19 @@ def annual_report(region: Region, year: int, *, today: datetime.date | None = No
     priorities: list[ReportPriority] = []
     totals: dict[Quarter, Counter] = defaultdict(Counter)
     if plan is not None:
-        submitted = QuarterlyUpdate.objects.filter(
-            submitted_at__isnull=False, quarter__in=[q.code for q in quarters]
-        ).order_by("quarter")
+        submitted = (
+            QuarterlyUpdate.objects.submitted().filter(quarter__in=[q.code for q in quarters]).order_by("quarter")
+        )
         areas = (
             PriorityArea.objects.filter(plan=plan)
             .select_related("lead")
             .prefetch_related(
                 Prefetch(
                     "key_objectives",
-                    queryset=KeyObjective.objects.order_by("number").prefetch_related(
-                        Prefetch("updates", queryset=submitted, to_attr="year_updates")
-                    ),
+                    # The report leaves the region: what the network signed off, as every public output.
+                    queryset=KeyObjective.objects.signed_off()
+                    .order_by("number")
+                    .prefetch_related(Prefetch("updates", queryset=submitted, to_attr="year_updates")),
                 )
             )
             .order_by("number")
@@ -296,7 +293,6 @@ REPORT_COLUMNS = [
     "DPH lead",
     "Objective number",
     "Objective title",
-    "Sign-off",
 ]
 
 
@@ -327,7 +323,6 @@ def annual_report_csv(report: AnnualReport) -> bytes:
                         lead,
                         objective.number,
                         objective.title,
-                        objective.get_sign_off_state_display(),
                         *row.rags,
                         row.latest.quarter.label if row.latest else "",
                         row.latest.progress if row.latest else "",

@@ -46,17 +46,9 @@ def memberships_for(user) -> QuerySet[Membership]:
 
 
 def _public_priority_areas(plan: ActionPlan):
-    """The plan's priority areas with only their signed-off objectives, in `public_objectives`:
-    an objective still proposed is the network's draft, not yet anyone else's business."""
-    from priorities.models import KeyObjective, PriorityArea
+    from priorities.selectors import public_priority_areas
 
-    signed_off = KeyObjective.objects.filter(sign_off_state=KeyObjective.SignOff.SIGNED_OFF).order_by("number")
-    return (
-        PriorityArea.objects.filter(plan=plan)
-        .select_related("lead", "deputy_lead")
-        .prefetch_related(Prefetch("key_objectives", queryset=signed_off, to_attr="public_objectives"))
-        .order_by("number")
-    )
+    return public_priority_areas(plan)
 
 
 # --- Action plans ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from priorities.selectors import (
     active_plan,
     badged_projects,
     latest_submitted_updates,
-    plan_priority_areas,
+    public_priority_areas,
     quarter_highlights,
     rag_matrix,
 )
@@ -238,19 +238,18 @@ def compile_content(snapshot: Snapshot) -> SnapshotContent:
     if plan is not None:
         latest = latest_submitted_updates(plan)
         matrix = rag_matrix(plan, quarters) if quarters else {}
-        areas = list(plan_priority_areas(plan))
         # A snapshot is public: like the public plan, it shows only what the network signed off.
-        signed_off = {area.pk: [o for o in area.key_objectives.all() if o.is_signed_off] for area in areas}
+        areas = list(public_priority_areas(plan))
         # One scale for every priority, so bars compare across the page.
-        scale = max([len(objectives) for objectives in signed_off.values()] + [1])
+        scale = max([len(area.public_objectives) for area in areas] + [1])
         for area in areas:
-            objectives = [ObjectiveProgress(objective, latest.get(objective.pk)) for objective in signed_off[area.pk]]
+            objectives = [ObjectiveProgress(o, latest.get(o.pk)) for o in area.public_objectives]
             bars = _bars(chart, matrix.get(area.pk, {}), quarters, scale)
             content.priorities.append(PriorityProgress(area, objectives, bars, chart.height(len(bars))))
         content.highlights = list(quarter_highlights(plan, quarter))
     content.projects = [
         project
-        for project in badged_projects(region)
+        for project in badged_projects(region, public=True)
         if project.status != Project.Status.COMPLETED or project.badged_on >= add_months(month_start, -12)
     ]
     content.events_until = month_start + datetime.timedelta(weeks=EVENT_WEEKS)

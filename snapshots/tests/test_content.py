@@ -147,3 +147,27 @@ def test_a_proposed_objective_stays_out_of_the_snapshot(programme, snapshot, pri
     titles = [progress.objective.title for priority in content.priorities for progress in priority.objectives]
     assert "Not yet agreed by the network" not in titles
     assert content.objective_count == 3
+
+
+def test_a_proposed_objectives_update_is_neither_a_highlight_nor_counted_in_the_chart(programme, snapshot, priority_1):
+    proposed = KeyObjectiveFactory(priority_area=priority_1, number=9, title="Not yet agreed by the network")
+    QuarterlyUpdateFactory(
+        key_objective=proposed,
+        quarter=Quarter(2024, 2),
+        rag_status="red",
+        achievements="An achievement the network has not agreed to.",
+        submitted_at=timezone.now(),
+    )
+    content = compile_content(snapshot)
+    assert [update.achievements for update in content.highlights] == ["Twelve councils completed the self-assessment."]
+    # The same counts as without the proposal: 1 red in Q1; 1 amber and 1 green in Q2.
+    assert [bar.counts for bar in content.priorities[0].bars] == [[0, 1, 0, 0, 0], [0, 0, 1, 1, 0]]
+    assert "An achievement the network has not agreed to" not in build_html(snapshot)
+
+
+def test_a_project_names_only_its_signed_off_objectives(programme, snapshot, priority_1):
+    project = ProjectFactory(region=snapshot.region, title="Healthy homes QI", badged_on=datetime.date(2024, 6, 1))
+    proposed = KeyObjectiveFactory(priority_area=priority_1, number=9, title="Not yet agreed by the network")
+    project.key_objectives.set([programme["objectives"][0], proposed])
+    [shown] = [p for p in compile_content(snapshot).projects if p.title == "Healthy homes QI"]
+    assert [objective.number for objective in shown.key_objectives.all()] == [1]
