@@ -140,9 +140,7 @@ def _csv_rows(content: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
-def test_the_csv_has_each_signed_off_objective_s_rag_per_quarter_and_no_draft(
-    client, national, region, plan, progress
-):
+def test_the_csv_has_each_signed_off_objective_s_rag_per_quarter_and_no_draft(client, national, region, plan, progress):
     client.force_login(national)
     rows = _csv_rows(client.get(reverse("national_report_csv", args=[region.slug, 2024])).content)
     by_number = {row["Objective number"]: row for row in rows}
