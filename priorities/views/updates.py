@@ -162,7 +162,6 @@ def evidence_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type(evidence.file.name))
     # The browser must download, never render, what a user uploaded.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
