@@ -7,7 +7,7 @@ from django.db import models
 from django.forms.models import fields_for_model
 
 from programmes.models import LocalAuthority, Region
-from sli_portal.forms import GovUKDateField, govuk_form_helper
+from sli_portal.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
 
 from . import services
 from .models import PeerChallenge, PeerTeamMember, Recommendation
@@ -35,7 +35,7 @@ RECORD_FIELDS = [
 ]
 
 
-class PeerChallengeForm(forms.ModelForm):
+class PeerChallengeForm(SingleLineTextMixin, forms.ModelForm):
     """The challenge's record: council, kind, dates and links. The stage moves elsewhere."""
 
     class Meta:
@@ -61,7 +61,7 @@ class PeerChallengeForm(forms.ModelForm):
         self.helper = govuk_form_helper("Save peer challenge")
 
 
-class StageForm(forms.Form):
+class StageForm(SingleLineTextMixin, forms.Form):
     """The dates and links a challenge records as it enters `stage`."""
 
     def __init__(self, *args, stage: str, challenge: PeerChallenge, **kwargs):
@@ -81,7 +81,7 @@ class StageForm(forms.Form):
         self.helper = govuk_form_helper(f"Move to “{PeerChallenge.Stage(stage).label}”")
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SingleLineTextMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reason"},
@@ -117,7 +117,7 @@ class PostponeForm(ReasonForm):
         return cleaned
 
 
-class PeerTeamMemberForm(forms.ModelForm):
+class PeerTeamMemberForm(SingleLineTextMixin, forms.ModelForm):
     class Meta:
         model = PeerTeamMember
         fields = ["name", "role", "job_title", "home_council", "home_organisation", "political_party"]
@@ -135,7 +135,7 @@ class PeerTeamMemberForm(forms.ModelForm):
         self.helper = govuk_form_helper("Save peer")
 
 
-class FocusAreasForm(forms.Form):
+class FocusAreasForm(SingleLineTextMixin, forms.Form):
     focus_areas = forms.CharField(
         label="Focus areas",
         required=False,
@@ -155,7 +155,7 @@ class FocusAreasForm(forms.Form):
         return lines
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(SingleLineTextMixin, forms.ModelForm):
     class Meta:
         model = Recommendation
         fields = ["text", "council_response", "status"]
@@ -171,7 +171,7 @@ class RecommendationForm(forms.ModelForm):
         self.helper = govuk_form_helper("Save recommendation")
 
 
-class PlanForm(forms.Form):
+class PlanForm(SingleLineTextMixin, forms.Form):
     kind = forms.ChoiceField(
         label="Kind of peer challenge",
         choices=[(k.value, k.label) for k in PeerChallenge.CYCLE_KINDS],
@@ -180,7 +180,7 @@ class PlanForm(forms.Form):
     )
 
 
-class ScheduleFilterForm(forms.Form):
+class ScheduleFilterForm(SingleLineTextMixin, forms.Form):
     """Filters and order of the schedule; a value it does not know is ignored, never an error page."""
 
     SORTS = {

@@ -8,15 +8,16 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from sli_portal.forms import GovUKDateField
+from sli_portal.forms import GovUKDateField, SingleLineTextMixin
 from sli_portal.quarters import Quarter
 
 from .evidence import ALLOWED, validate_evidence_file
 from .models import KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
 
 
-class GovUKFormMixin:
-    """crispy-forms-gds renders the fields; the template writes the <form> and buttons."""
+class GovUKFormMixin(SingleLineTextMixin):
+    """crispy-forms-gds renders the fields; the template writes the <form> and buttons; text boxes
+    hold one line."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from sli_portal.forms import GovUKDateField, govuk_form_helper
+from sli_portal.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
 
 from .models import ActionPlan, Event, Region
 
@@ -18,7 +18,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 IMPORT_EXTENSIONS = (".csv", ".xlsx")
 
 
-class PlanDatesMixin(forms.Form):
+class PlanDatesMixin(SingleLineTextMixin, forms.Form):
     """Title and period of a plan, shared by the plan, copy and import forms."""
 
     title = forms.CharField(
@@ -97,7 +97,7 @@ class CopyPlanForm(PlanDatesMixin):
         self.helper = govuk_form_helper("Create the new draft")
 
 
-class PlanStatusForm(forms.Form):
+class PlanStatusForm(SingleLineTextMixin, forms.Form):
     to = forms.ChoiceField(choices=ActionPlan.Status.choices)
 
 
@@ -138,7 +138,7 @@ def _time_field(label: str, *, required: bool) -> forms.TimeField:
     )
 
 
-class EventForm(forms.Form):
+class EventForm(SingleLineTextMixin, forms.Form):
     """An event takes place on one day: the day in GOV.UK date boxes, the times as text."""
 
     title = forms.CharField(max_length=200, error_messages={"required": "Enter the title of the event"})

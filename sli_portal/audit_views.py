@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from programmes.access import get_region_for_user
 
 from . import audit
+from .forms import SingleLineTextMixin
 
 PER_PAGE = 25
 # The region log without a kind filter merges several tables, so it pages through the most
@@ -40,7 +41,7 @@ def audit_object(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRes
     return render(request, "audit/object.html", context)
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(SingleLineTextMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of record", required=False)
 
     def __init__(self, *args, kinds, **kwargs):

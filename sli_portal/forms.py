@@ -260,3 +260,32 @@ def govuk_form_helper(button: str) -> FormHelper:
     helper.legend_size = Size.SMALL
     helper.add_input(Submit("submit", button))
     return helper
+
+
+# Every character that starts a new line somewhere: in an e-mail header, a CSV cell, a PDF title.
+LINE_BREAKS = frozenset("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _line_break_validator(label: str):
+    def reject_line_breaks(value) -> None:
+        if isinstance(value, str) and LINE_BREAKS.intersection(value):
+            raise ValidationError(f"{label} must be on one line", code="line_break")
+
+    return reject_line_breaks
+
+
+class SingleLineTextMixin:
+    """A text box holds one line: every text field that is not a textarea refuses line breaks.
+
+    A title or a name with a line break in it would end up in an e-mail subject (where Django
+    refuses it), a CSV cell or a PDF's metadata. Every form of the portal with a text box uses
+    this mixin; a test walks the forms to keep it so.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.Textarea):
+                label = str(field.label or pretty_name(name))
+                # Each form instance has its own deep copy of the field and of its validators.
+                field.validators.append(_line_break_validator(label))

@@ -15,7 +15,11 @@ def send_once(*, key: str, to: str, subject: str, body: str) -> bool:
     The key is claimed in the database before the message goes, so two workers running the
     same reminder job cannot both send it; if sending fails the claim is rolled back and a later
     run tries again.
+
+    The subject is folded onto one line: it is built from titles and names, and a line break in
+    a header is refused by Django (and would let text forge headers of its own).
     """
+    subject = " ".join(subject.split())
     try:
         with transaction.atomic():
             SentNotification.objects.create(key=key, recipient=to, subject=subject[:200])

@@ -6,6 +6,8 @@ import datetime
 
 from django import forms
 
+from sli_portal.forms import SingleLineTextMixin
+
 from .content import add_months
 
 MARKDOWN_HELP = (
@@ -14,7 +16,7 @@ MARKDOWN_HELP = (
 )
 
 
-class SnapshotForm(forms.Form):
+class SnapshotForm(SingleLineTextMixin, forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter the title of the snapshot"})
     introduction = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text=MARKDOWN_HELP)
     highlights = forms.CharField(
@@ -34,7 +36,7 @@ def month_choices(today: datetime.date, taken: set[datetime.date]) -> list[tuple
     return [(f"{month:%Y-%m}", f"{month:%B %Y}") for month in months if month not in taken]
 
 
-class NewSnapshotForm(forms.Form):
+class NewSnapshotForm(SingleLineTextMixin, forms.Form):
     month = forms.ChoiceField(error_messages={"required": "Select the month", "invalid_choice": "Select the month"})
 
     def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
@@ -45,7 +47,7 @@ class NewSnapshotForm(forms.Form):
         return datetime.datetime.strptime(self.cleaned_data["month"], "%Y-%m").date()
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(SingleLineTextMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the snapshot withdrawn?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -61,7 +63,7 @@ class WithdrawForm(forms.Form):
         return reason
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(SingleLineTextMixin, forms.Form):
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,

@@ -355,6 +355,10 @@ def _queue_publication_emails(snapshot_id: int, base_url: str) -> None:
         task.delay(snapshot_id, base_url)
     except (OperationalError, OSError) as error:
         logger.error("Snapshot %s: publication e-mails not queued (%s)", snapshot_id, error)
+    except Exception:
+        # Run in-process (the embedded default), the task's own failure lands here. The snapshot
+        # is published all the same, and the sweep sends the e-mails that did not go.
+        logger.exception("Snapshot %s: publication e-mails failed; the sweep will send them again", snapshot_id)
 
 
 def send_publication_emails(*, snapshot_id: int, base_url: str) -> int:
