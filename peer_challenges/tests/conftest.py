@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from peer_challenges.models import PeerChallenge
-from peer_challenges.tests.factories import PeerChallengeFactory
+from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
 from programmes.tests.factories import LocalAuthorityFactory
 
 
@@ -28,3 +28,16 @@ def challenge(council):
 @pytest.fixture
 def other_challenge(other_region):
     return PeerChallengeFactory(local_authority=LocalAuthorityFactory(region=other_region, name="Northumberland"))
+
+
+@pytest.fixture
+def team_elsewhere(other_region):
+    """A North East corporate challenge with Joanne Whitaker on its team, on site 4-5 Oct 2023,
+    the week of `challenge`."""
+    elsewhere = PeerChallengeFactory(
+        local_authority=LocalAuthorityFactory(region=other_region, name="Northumberland"),
+        kind=PeerChallenge.Kind.CORPORATE,
+        onsite_start=datetime.date(2023, 10, 4),
+        onsite_end=datetime.date(2023, 10, 5),
+    )
+    return PeerTeamMemberFactory(challenge=elsewhere, name="Joanne Whitaker")

@@ -174,26 +174,15 @@ def test_a_peer_on_two_teams_on_overlapping_dates_is_flagged(challenge, region, 
     assert services.peer_clashes(challenge, reader=coordinator) == [services.PeerClash(mine, theirs, shows_detail=True)]
 
 
-@pytest.fixture
-def clash_in_another_region(challenge, other_region):
-    """Joanne Whitaker on this region's team and, the same week, on a North East team."""
+def test_a_clash_with_a_region_the_reader_cannot_read_carries_no_detail(challenge, team_elsewhere, member):
     PeerTeamMemberFactory(challenge=challenge, name="Joanne Whitaker")
-    elsewhere = PeerChallengeFactory(
-        local_authority=LocalAuthorityFactory(region=other_region, name="Northumberland"),
-        kind=PeerChallenge.Kind.CORPORATE,
-        onsite_start=D(2023, 10, 4),
-        onsite_end=D(2023, 10, 5),
-    )
-    return PeerTeamMemberFactory(challenge=elsewhere, name="Joanne Whitaker")
-
-
-def test_a_clash_with_a_region_the_reader_cannot_read_carries_no_detail(challenge, clash_in_another_region, member):
     [clash] = services.peer_clashes(challenge, reader=member)
     assert clash.shows_detail is False
     assert clash.message == "Joanne Whitaker is also on another region's peer team on overlapping dates."
 
 
-def test_a_reader_of_both_regions_sees_the_other_team(challenge, clash_in_another_region, superuser):
+def test_a_reader_of_both_regions_sees_the_other_team(challenge, team_elsewhere, superuser):
+    PeerTeamMemberFactory(challenge=challenge, name="Joanne Whitaker")
     [clash] = services.peer_clashes(challenge, reader=superuser)
     assert clash.shows_detail is True
     assert "Northumberland" in clash.message

@@ -355,18 +355,6 @@ def test_one_visit_downloads_as_ics(client, member, region, challenge):
 # --- Peer clashes across regions: no detail of a region the reader cannot read ---------------
 
 
-@pytest.fixture
-def team_elsewhere(other_region):
-    """A North East corporate challenge with Joanne Whitaker on its team, on site 4-5 Oct 2023."""
-    elsewhere = PeerChallengeFactory(
-        local_authority=LocalAuthorityFactory(region=other_region, name="Northumberland"),
-        kind=PeerChallenge.Kind.CORPORATE,
-        onsite_start=D(2023, 10, 4),
-        onsite_end=D(2023, 10, 5),
-    )
-    return PeerTeamMemberFactory(challenge=elsewhere, name="Joanne Whitaker")
-
-
 LEAKS = ("Northumberland", "Corporate peer challenge, Northumberland", "4 Oct 2023", "North East")
 
 
