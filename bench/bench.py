@@ -177,7 +177,7 @@ def measure_render(which: str, runs: int) -> dict:
 
     from weasyprint import HTML
 
-    from sli_portal.pdf import BASE_URL, PDF_OPTIONS, LocalURLFetcher
+    from sli_portal.core.pdf import BASE_URL, PDF_OPTIONS, LocalURLFetcher
     from snapshots.models import Snapshot
     from snapshots.services import build_html, render_pdf_document
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.forms.models import fields_for_model
 
 from programmes.models import LocalAuthority, Region
-from sli_portal.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
+from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
 
 from . import services
 from .models import PeerChallenge, PeerTeamMember, Recommendation

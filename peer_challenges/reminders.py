@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from programmes.models import Membership, Region
-from sli_portal.notifications import send_once
+from sli_portal.core.notifications import send_once
 
 from . import services
 

@@ -8,8 +8,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from sli_portal.forms import GovUKDateField, SingleLineTextMixin
-from sli_portal.quarters import Quarter
+from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin
+from sli_portal.core.quarters import Quarter
 
 from .evidence import ALLOWED, validate_evidence_file
 from .models import KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate

@@ -14,7 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from programmes.models import ActionPlan, LocalAuthority, Region
-from sli_portal.quarters import QuarterField
+from sli_portal.core.quarters import QuarterField
 
 
 class PriorityArea(models.Model):

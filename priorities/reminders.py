@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from programmes.models import ActionPlan, Membership, Region
-from sli_portal.notifications import send_once
-from sli_portal.quarters import Quarter
+from sli_portal.core.notifications import send_once
+from sli_portal.core.quarters import Quarter
 
 from . import selectors
 from .models import QuarterlyUpdate

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from programmes.models import ActionPlan, Region
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 from .models import (
     Evidence,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from programmes.access import RegionAccess
 from programmes.models import ActionPlan, Membership
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 from .models import Evidence, KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 from .models import ActionPlan, Event, Region
 from .selectors import upcoming_events

@@ -41,7 +41,7 @@ from priorities.models import (
     QuarterlyUpdate,
 )
 from programmes.models import ActionPlan, Event, LocalAuthority, Membership, Region
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 from snapshots.demo import load_demo_snapshots
 from snapshots.models import Snapshot
 

@@ -23,8 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sli_portal.core.pdf import render_pdf
 from sli_portal.core.spreadsheets import read_first_sheet
-from sli_portal.pdf import render_pdf
 
 from .models import ActionPlan, Region
 from .selectors import plan_overview

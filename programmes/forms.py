@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from sli_portal.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
+from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
 
 from .models import ActionPlan, Event, Region
 

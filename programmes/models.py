@@ -212,7 +212,7 @@ class ActionPlan(models.Model):
 
     @property
     def quarters(self):
-        from sli_portal.quarters import Quarter
+        from sli_portal.core.quarters import Quarter
 
         return Quarter.between(self.start_date, self.end_date)
 

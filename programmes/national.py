@@ -21,8 +21,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from sli_portal.pdf import render_pdf
-from sli_portal.quarters import Quarter
+from sli_portal.core.pdf import render_pdf
+from sli_portal.core.quarters import Quarter
 
 from .dashboard import RAG_ORDER, CycleCount, MatrixCell, MatrixRow, RagCount
 from .models import ActionPlan, LocalAuthority, Region

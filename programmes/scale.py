@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from peer_challenges.models import PeerChallenge, add_months
 from priorities.models import KeyObjective, MeetingAction, PriorityArea, QuarterlyMeeting, QuarterlyUpdate
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 from snapshots.models import Snapshot
 
 from .models import ActionPlan, Event, LocalAuthority, Membership, Region

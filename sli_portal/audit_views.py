@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from programmes.access import get_region_for_user
 
 from . import audit
-from .forms import SingleLineTextMixin
+from .core.forms import SingleLineTextMixin
 
 PER_PAGE = 25
 # The region log without a kind filter merges several tables, so it pages through the most

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from programmes.selectors import public_regions, region_public_summary
 
 from . import health
-from .forms import LoginForm
+from .core.forms import LoginForm
 from .navigation import landing_url
 
 

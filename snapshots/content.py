@@ -28,7 +28,7 @@ from priorities.selectors import (
     rag_matrix,
 )
 from programmes.models import ActionPlan, Event, Region
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 from .formatting import render_markdown
 from .models import Snapshot

@@ -6,7 +6,7 @@ import datetime
 
 from django import forms
 
-from sli_portal.forms import SingleLineTextMixin
+from sli_portal.core.forms import SingleLineTextMixin
 
 from .content import add_months
 

@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import ActionPlan, Region
-from sli_portal.notifications import send_once
-from sli_portal.pdf import render_pdf_document
+from sli_portal.core.notifications import send_once
+from sli_portal.core.pdf import render_pdf_document
 
 from .content import compile_content
 from .models import Snapshot, Subscriber

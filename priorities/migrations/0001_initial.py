@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import simple_history.models
-import sli_portal.quarters
+import sli_portal.core.quarters
 from django.conf import settings
 from django.db import migrations, models
 
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             name='HistoricalQuarterlyUpdate',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('quarter', sli_portal.quarters.QuarterField()),
+                ('quarter', sli_portal.core.quarters.QuarterField()),
                 ('rag_status', models.CharField(choices=[('not_started', 'Not started'), ('red', 'Red'), ('amber', 'Amber'), ('green', 'Green'), ('complete', 'Complete')], default='not_started', max_length=12, verbose_name='RAG status')),
                 ('progress', models.TextField(blank=True, verbose_name='progress narrative')),
                 ('achievements', models.TextField(blank=True)),
@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
             name='HistoricalQuarterlyMeeting',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('quarter', sli_portal.quarters.QuarterField()),
+                ('quarter', sli_portal.core.quarters.QuarterField()),
                 ('starts_at', models.DateTimeField()),
                 ('ends_at', models.DateTimeField(blank=True, null=True)),
                 ('location', models.CharField(blank=True, max_length=300, verbose_name='place or link')),
@@ -235,7 +235,7 @@ class Migration(migrations.Migration):
             name='QuarterlyMeeting',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', sli_portal.quarters.QuarterField()),
+                ('quarter', sli_portal.core.quarters.QuarterField()),
                 ('starts_at', models.DateTimeField()),
                 ('ends_at', models.DateTimeField(blank=True, null=True)),
                 ('location', models.CharField(blank=True, max_length=300, verbose_name='place or link')),
@@ -282,7 +282,7 @@ class Migration(migrations.Migration):
             name='QuarterlyUpdate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', sli_portal.quarters.QuarterField()),
+                ('quarter', sli_portal.core.quarters.QuarterField()),
                 ('rag_status', models.CharField(choices=[('not_started', 'Not started'), ('red', 'Red'), ('amber', 'Amber'), ('green', 'Green'), ('complete', 'Complete')], default='not_started', max_length=12, verbose_name='RAG status')),
                 ('progress', models.TextField(blank=True, verbose_name='progress narrative')),
                 ('achievements', models.TextField(blank=True)),

@@ -14,7 +14,7 @@ from priorities.tests.factories import (
     QuarterlyUpdateFactory,
 )
 from programmes.tests.factories import ActionPlanFactory, LocalAuthorityFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 # A quarter of the fixtures' 2024-2026 plan that has begun whatever today's date.
 QUARTER = Quarter(2024, 1)

@@ -4,7 +4,7 @@ import factory
 
 from priorities.models import KeyObjective, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
 from programmes.tests.factories import ActionPlanFactory, RegionFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 
 class PriorityAreaFactory(factory.django.DjangoModelFactory):

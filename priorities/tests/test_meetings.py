@@ -7,7 +7,7 @@ from icalendar import Calendar
 from priorities.models import MeetingAction, QuarterlyMeeting
 from priorities.tests.conftest import QUARTER
 from priorities.tests.factories import PriorityAreaFactory, QuarterlyMeetingFactory, QuarterlyUpdateFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 pytestmark = pytest.mark.django_db
 

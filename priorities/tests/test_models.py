@@ -15,7 +15,7 @@ from priorities.tests.factories import (
     QuarterlyUpdateFactory,
 )
 from programmes.tests.factories import ActionPlanFactory, LocalAuthorityFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 from sli_portal.tests.helpers import violates
 
 pytestmark = pytest.mark.django_db

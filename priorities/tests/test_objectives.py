@@ -9,7 +9,7 @@ from priorities.models import KeyObjective, PriorityArea, QuarterlyUpdate
 from priorities.tests.conftest import signed_off_objective
 from priorities.tests.factories import KeyObjectiveFactory, PriorityAreaFactory, QuarterlyUpdateFactory
 from programmes.tests.factories import UserFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 pytestmark = pytest.mark.django_db
 

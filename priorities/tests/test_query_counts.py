@@ -16,7 +16,7 @@ from priorities.tests.factories import (
     QuarterlyUpdateFactory,
 )
 from programmes.tests.factories import UserFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 pytestmark = pytest.mark.django_db
 

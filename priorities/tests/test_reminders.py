@@ -13,7 +13,7 @@ from django.core import mail
 from priorities import tasks
 from priorities.models import MeetingAction
 from priorities.tests.factories import QuarterlyUpdateFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from priorities.tests.factories import (
 )
 from programmes.models import ActionPlan
 from programmes.tests.factories import ActionPlanFactory, LocalAuthorityFactory, RegionFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 pytestmark = pytest.mark.django_db
 

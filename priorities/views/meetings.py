@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.access import get_region_for_user
 from programmes.models import ActionPlan
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 from .. import selectors, services
 from ..calendar import meeting_calendar

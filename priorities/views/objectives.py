@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from programmes.access import get_region_for_user
 from programmes.models import ActionPlan
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 from .. import selectors, services
 from ..forms import KeyObjectiveForm, MoveObjectiveForm, PriorityAreaForm, SignOffForm

@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.access import get_region_for_user
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 from .. import selectors, services
 from ..evidence import content_type

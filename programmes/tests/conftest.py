@@ -17,7 +17,7 @@ from priorities.tests.factories import (
     QuarterlyUpdateFactory,
 )
 from programmes.tests.factories import EventFactory, LocalAuthorityFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 # A day in 2024/25 Q4: the plan fixture (April 2024 to March 2026) has three closed quarters and
 # the updates for 2024/25 Q3 were due on 14 January 2025.

@@ -11,7 +11,7 @@ from programmes.dashboard import region_dashboard
 from programmes.models import ActionPlan
 from programmes.tests.conftest import Q1, Q2, Q3, TODAY, grow, signed_off
 from programmes.tests.factories import ActionPlanFactory, EventFactory, LocalAuthorityFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 
 pytestmark = pytest.mark.django_db
 

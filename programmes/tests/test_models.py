@@ -13,7 +13,7 @@ from programmes.tests.factories import (
     RegionFactory,
     UserFactory,
 )
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 from sli_portal.tests.helpers import violates
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from programmes.tests.factories import (
     MembershipFactory,
     RegionFactory,
 )
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 from snapshots.tests.factories import SnapshotFactory, SubscriberFactory
 
 PORTAL_APPS = {"programmes", "priorities", "snapshots", "peer_challenges"}

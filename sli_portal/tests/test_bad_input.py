@@ -49,7 +49,7 @@ from priorities.tests.factories import (
 )
 from programmes.models import ActionPlan, Event
 from programmes.tests.factories import ActionPlanFactory, EventFactory, LocalAuthorityFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 from sli_portal.tests.hypothesis_profiles import FUZZ, FUZZ_LIGHT
 from snapshots.models import Snapshot, Subscriber
 from snapshots.tests.factories import SnapshotFactory, SubscriberFactory

@@ -11,7 +11,7 @@ from peer_challenges.tests.factories import PeerChallengeFactory
 from priorities.tests.factories import KeyObjectiveFactory, QuarterlyMeetingFactory
 from programmes.tests.factories import ActionPlanFactory, LocalAuthorityFactory
 from sli_portal.core.middleware import PrivateCacheControlMiddleware
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 from snapshots.tests.factories import SnapshotFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.template import engines
 
 from programmes.models import ActionPlan
-from sli_portal.forms import GovUKDateField, GovUKDateInput
+from sli_portal.core.forms import GovUKDateField, GovUKDateInput
 
 
 class PlanDatesForm(forms.Form):

@@ -1,8 +1,8 @@
 import pytest
 from django.core import mail
 
+from sli_portal.core.notifications import send_once
 from sli_portal.models import SentNotification
-from sli_portal.notifications import send_once
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils import timezone
 from priorities.tests.factories import KeyObjectiveFactory
 from programmes.models import ActionPlan
 from programmes.tests.factories import ActionPlanFactory, EventFactory
-from sli_portal.forms import LoginForm
+from sli_portal.core.forms import LoginForm
 from snapshots.models import Snapshot
 from snapshots.tests.factories import SnapshotFactory
 

@@ -3,7 +3,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from sli_portal.pdf import LocalURLFetcher, render_pdf
+from sli_portal.core.pdf import LocalURLFetcher, render_pdf
 
 PAGE = """<!doctype html><html lang="en"><head><title>Progress report</title>
 <link rel="stylesheet" href="/static/css/portal.css"></head>

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from priorities.models import QuarterlyUpdate
 from priorities.tests.factories import KeyObjectiveFactory, QuarterlyUpdateFactory
-from sli_portal.quarters import Quarter, QuarterFormField
+from sli_portal.core.quarters import Quarter, QuarterFormField
 
 D = datetime.date
 

@@ -8,8 +8,8 @@ from django import forms
 from django.core import mail
 from django.urls import reverse
 
-from sli_portal.forms import LoginForm, SingleLineTextMixin
-from sli_portal.notifications import send_once
+from sli_portal.core.forms import LoginForm, SingleLineTextMixin
+from sli_portal.core.notifications import send_once
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ FORM_MODULES = [
     "priorities.forms",
     "snapshots.forms",
     "peer_challenges.forms",
-    "sli_portal.forms",
+    "sli_portal.core.forms",
     "sli_portal.audit_views",
 ]
 # Signing in: a user name with a line break simply matches no account.

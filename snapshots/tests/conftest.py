@@ -9,7 +9,7 @@ from django.utils import timezone
 from peer_challenges.tests.factories import PeerChallengeFactory
 from priorities.tests.factories import KeyObjectiveFactory, ProjectFactory, QuarterlyUpdateFactory
 from programmes.tests.factories import EventFactory, LocalAuthorityFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 from snapshots.models import Snapshot
 from snapshots.tests.factories import SnapshotFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from priorities.tests.factories import KeyObjectiveFactory, ProjectFactory, QuarterlyUpdateFactory
-from sli_portal.quarters import Quarter
+from sli_portal.core.quarters import Quarter
 from snapshots.content import compile_content
 from snapshots.formatting import render_markdown
 from snapshots.services import build_html, content_hash

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 
-from .models import SentNotification
+from sli_portal.models import SentNotification
 
 
 def send_once(*, key: str, to: str, subject: str, body: str) -> bool:
