@@ -1,5 +1,6 @@
 """Named personas shared by every app's tests, so permission tests read like sentences."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -11,9 +12,10 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from priorities.tests.factories import PriorityAreaFactory
+from priorities.tests.factories import KeyObjectiveFactory, PriorityAreaFactory, QuarterlyUpdateFactory
 from programmes.models import Membership
 from programmes.tests.factories import ActionPlanFactory, MembershipFactory, RegionFactory, UserFactory
+from sli_portal.tests.plan_data import Q1, Q2, Q3, SIGNED, signed_off_objective
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +29,13 @@ def no_login_throttling(settings):
     # django-axes needs the request on every authenticate() call, which Client.login() does not
     # pass; the tests of the lock-out itself turn it back on.
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads and rendered files go to the test's own folder, never into the checkout's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -52,6 +61,41 @@ def priority_1(plan, dph_lead):
 @pytest.fixture
 def priority_2(plan, dph_lead_2):
     return PriorityAreaFactory(plan=plan, number=2, title="Health inequalities", lead=dph_lead_2)
+
+
+@pytest.fixture
+def objective_1(priority_1):
+    return signed_off_objective(priority_1, 1, "Health protection assurance", target_date=datetime.date(2025, 3, 31))
+
+
+@pytest.fixture
+def objective_2(priority_2):
+    return signed_off_objective(priority_2, 2, "Inclusion health needs assessment")
+
+
+@pytest.fixture
+def proposed_objective(priority_1):
+    """Proposed by the DPH lead of priority 1; the network has not signed it off."""
+    return KeyObjectiveFactory(priority_area=priority_1, number=3, title="Draft idea not yet agreed")
+
+
+@pytest.fixture
+def progress(objective_1, objective_2, proposed_objective):
+    """Submitted Q1–Q3 updates for objective 1, a submitted Q1 and a draft Q3 for objective 2."""
+    for quarter, rag in ((Q1, "red"), (Q2, "amber"), (Q3, "green")):
+        QuarterlyUpdateFactory(
+            key_objective=objective_1,
+            quarter=quarter,
+            rag_status=rag,
+            progress=f"Progress in {quarter}",
+            submitted_at=SIGNED,
+        )
+    QuarterlyUpdateFactory(
+        key_objective=objective_2, quarter=Q1, rag_status="amber", progress="Started", submitted_at=SIGNED
+    )
+    QuarterlyUpdateFactory(
+        key_objective=objective_2, quarter=Q3, rag_status="red", progress="SECRET DRAFT NARRATIVE", submitted_at=None
+    )
 
 
 def _member(region, username, role, **user_fields):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from programmes.access import get_region_for_user, region_access
 from programmes.models import LocalAuthority
+from sli_portal.core.forms import add_service_errors
 
 from . import calendar, exports, selectors, services
 from .forms import (
@@ -40,15 +41,6 @@ def _get_challenge_for_user(request, slug: str, pk: int, *, need: str = "read"):
     region, access = get_region_for_user(request, slug, need=need)
     challenge = get_object_or_404(selectors.challenge_for_region(region), pk=pk)
     return region, access, challenge
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _detail_url(region, challenge) -> str:
@@ -166,7 +158,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             challenge = services.save_challenge(challenge=form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{challenge} recorded")
             _warn_about_clashes(request, challenge)
@@ -184,7 +176,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.save_challenge(challenge=form.save(commit=False), by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Peer challenge saved")
             _warn_about_clashes(request, challenge)
@@ -212,7 +204,7 @@ def move_stage(request: HttpRequest, slug: str, pk: int, stage: str) -> HttpResp
                 services.move_to_stage(challenge=challenge, stage=stage, by=request.user, values=form.cleaned_data)
         except ValidationError as error:
             challenge.refresh_from_db()
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Moved to “{Stage(stage).label}”")
             return redirect(_detail_url(region, challenge))
@@ -244,7 +236,7 @@ def postpone(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             challenge.refresh_from_db()
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Peer challenge postponed")
             return redirect(_detail_url(region, challenge))
@@ -270,7 +262,7 @@ def cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             services.cancel_challenge(challenge=challenge, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             challenge.refresh_from_db()
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Peer challenge cancelled")
             return redirect(_detail_url(region, challenge))

@@ -6,6 +6,9 @@ from django.db import models
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from programmes.admin import ActionPlanAdmin
+from programmes.models import ActionPlan
+
 from .models import Evidence, KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
 
 # Sign-off is recorded by the "Record network sign-off" action, which sets who and when together:
@@ -126,3 +129,20 @@ class ProjectAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "description"]
     autocomplete_fields = ["councils", "key_objectives"]
     date_hierarchy = "badged_on"
+
+
+# The plan's admin page lists its priority areas: this app adds them, programmes knows nothing of them.
+class PriorityAreaInline(admin.TabularInline):
+    model = PriorityArea
+    fields = ["number", "title", "lead", "deputy_lead"]
+    autocomplete_fields = ["lead", "deputy_lead"]
+    show_change_link = True
+    extra = 0
+
+
+admin.site.unregister(ActionPlan)
+
+
+@admin.register(ActionPlan)
+class ActionPlanWithPrioritiesAdmin(ActionPlanAdmin):
+    inlines = [*ActionPlanAdmin.inlines, PriorityAreaInline]

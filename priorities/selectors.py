@@ -137,6 +137,17 @@ def plan_priority_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
     )
 
 
+def plan_overview(plan: ActionPlan) -> list:
+    """The plan's priority areas, each objective carrying its latest submitted update as
+    `latest_update` (None without one); four queries whatever the size of the plan."""
+    areas = list(plan_priority_areas(plan))
+    latest = latest_submitted_updates(plan)
+    for area in areas:
+        for objective in area.key_objectives.all():
+            objective.latest_update = latest.get(objective.pk)
+    return areas
+
+
 def public_priority_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
     """The plan's priority areas with only their signed-off objectives, in `public_objectives`:
     what every public output shows of a plan."""

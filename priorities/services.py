@@ -1,17 +1,22 @@
 """Rules across records: who may write what, numbering, quarterly updates with their version
-check, evidence, meetings and projects. Views call one of these and redirect."""
+check, evidence, meetings and projects, and building a plan's priority areas and objectives
+(copying a plan, importing one). Views call one of these and redirect."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from programmes import services as programme_services
 from programmes.access import RegionAccess
-from programmes.models import ActionPlan, Membership
+from programmes.models import ActionPlan, Membership, Region
 from sli_portal.core.quarters import Quarter
 
 from .models import Evidence, KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
@@ -305,3 +310,107 @@ def save_project(*, project: Project, links: ProjectLinks) -> Project:
         project.councils.set(links.councils)
         project.key_objectives.set(links.key_objectives)
     return project
+
+
+# --- Building a plan's priority areas and objectives: copying a plan, importing one -------------
+
+
+@transaction.atomic
+def copy_plan(*, plan: ActionPlan, title: str, start_date: datetime.date, end_date: datetime.date) -> ActionPlan:
+    """A new draft for the next period that builds on `plan`.
+
+    Its priority areas and key objectives are carried over with their numbers and leads; the
+    objectives go back to proposed, since the network signs off each plan anew, and their target
+    dates are left for the new period. Updates and meetings stay with the old plan.
+    """
+    new_plan = programme_services.create_plan(
+        region=plan.region,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        intro=plan.intro,
+        builds_on=plan,
+    )
+    areas = PriorityArea.objects.filter(plan=plan).prefetch_related("key_objectives").order_by("number")
+    for area in areas:
+        new_area = PriorityArea(
+            plan=new_plan,
+            number=area.number,
+            title=area.title,
+            description=area.description,
+            lead_id=area.lead_id,
+            deputy_lead_id=area.deputy_lead_id,
+        )
+        new_area.full_clean()
+        new_area.save()
+        for objective in sorted(area.key_objectives.all(), key=lambda o: o.number):
+            new_objective = KeyObjective(
+                priority_area=new_area,
+                number=objective.number,
+                title=objective.title,
+                description=objective.description,
+                sign_off_state=KeyObjective.SignOff.PROPOSED,
+            )
+            new_objective.full_clean()
+            new_objective.save()
+    return new_plan
+
+
+# --- Import --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportedObjective:
+    number: int
+    title: str
+    description: str = ""
+    target_date: datetime.date | None = None
+
+
+@dataclass
+class ImportedPriority:
+    """One priority area read from an import file, with the row it was first named on."""
+
+    number: int
+    title: str
+    row: int
+    lead: object | None = None  # a User
+    description: str = ""
+    objectives: list[ImportedObjective] = dataclass_field(default_factory=list)
+
+
+@transaction.atomic
+def import_plan(
+    *,
+    region: Region,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    priorities: Iterable[ImportedPriority],
+    intro: str = "",
+) -> ActionPlan:
+    """A new draft plan with the priority areas and objectives read from a file; all or nothing."""
+    plan = programme_services.create_plan(
+        region=region, title=title, start_date=start_date, end_date=end_date, intro=intro
+    )
+    for priority in priorities:
+        area = PriorityArea(
+            plan=plan,
+            number=priority.number,
+            title=priority.title,
+            description=priority.description,
+            lead=priority.lead,
+        )
+        area.full_clean()
+        area.save()
+        for imported in priority.objectives:
+            objective = KeyObjective(
+                priority_area=area,
+                number=imported.number,
+                title=imported.title,
+                description=imported.description,
+                target_date=imported.target_date,
+            )
+            objective.full_clean()
+            objective.save()
+    return plan

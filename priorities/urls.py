@@ -5,6 +5,13 @@ from . import views
 R = "regions/<slug:slug>/"
 
 urlpatterns = [
+    # The plan's page, and what builds its priority areas and objectives
+    path(f"{R}plans/import/", views.plans.plan_import, name="plan_import"),
+    path(f"{R}plans/<int:plan_id>/", views.plans.plan_detail, name="plan_detail"),
+    path(f"{R}plans/<int:plan_id>/copy/", views.plans.plan_copy, name="plan_copy"),
+    path(f"{R}plans/<int:plan_id>/export.csv", views.plans.plan_export_csv, name="plan_export_csv"),
+    path(f"{R}plans/<int:plan_id>/export.xlsx", views.plans.plan_export_xlsx, name="plan_export_xlsx"),
+    path(f"{R}plans/<int:plan_id>/report.pdf", views.plans.plan_export_pdf, name="plan_export_pdf"),
     path(f"{R}my-priorities/", views.my_priorities, name="my_priorities"),
     # Priority areas and key objectives
     path(f"{R}plans/<int:plan_pk>/priorities/", views.plan_priorities, name="plan_priorities"),

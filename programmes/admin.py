@@ -6,8 +6,6 @@ The admin is the superusers' back office; coordinators run their region through 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from priorities.models import PriorityArea
-
 from .models import ActionPlan, Event, LocalAuthority, Membership, Region
 
 
@@ -51,14 +49,6 @@ class MembershipAdmin(SimpleHistoryAdmin):
     readonly_fields = ["created_at"]
 
 
-class PriorityAreaInline(admin.TabularInline):
-    model = PriorityArea
-    fields = ["number", "title", "lead", "deputy_lead"]
-    autocomplete_fields = ["lead", "deputy_lead"]
-    show_change_link = True
-    extra = 0
-
-
 @admin.register(ActionPlan)
 class ActionPlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "region", "status", "start_date", "end_date", "approved_on"]
@@ -68,7 +58,6 @@ class ActionPlanAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["builds_on"]
     readonly_fields = ["created_at"]
     history_list_display = ["status"]
-    inlines = [PriorityAreaInline]
 
 
 @admin.register(Event)

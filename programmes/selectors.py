@@ -59,19 +59,6 @@ def region_plans(region: Region) -> QuerySet[ActionPlan]:
     return ActionPlan.objects.filter(region=region).select_related("builds_on").order_by("-start_date", "title")
 
 
-def plan_overview(plan: ActionPlan) -> list:
-    """The plan's priority areas, each objective carrying its latest submitted update as
-    `latest_update` (None without one); four queries whatever the size of the plan."""
-    from priorities.selectors import latest_submitted_updates, plan_priority_areas
-
-    areas = list(plan_priority_areas(plan))
-    latest = latest_submitted_updates(plan)
-    for area in areas:
-        for objective in area.key_objectives.all():
-            objective.latest_update = latest.get(objective.pk)
-    return areas
-
-
 @dataclass
 class PublicPlan:
     """What anyone may read of a published plan: signed-off objectives and submitted progress."""

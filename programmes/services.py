@@ -8,8 +8,6 @@ one transaction, so a refusal half-way leaves nothing behind.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -132,109 +130,6 @@ def change_plan_status(*, plan: ActionPlan, to: str, today: datetime.date | None
                 plan.save(update_fields=fields)
         except IntegrityError:
             raise ValidationError("Another plan became active at the same time: reload the page") from None
-    return plan
-
-
-@transaction.atomic
-def copy_plan(*, plan: ActionPlan, title: str, start_date: datetime.date, end_date: datetime.date) -> ActionPlan:
-    """A new draft for the next period that builds on `plan`.
-
-    Its priority areas and key objectives are carried over with their numbers and leads; the
-    objectives go back to proposed, since the network signs off each plan anew, and their target
-    dates are left for the new period. Updates and meetings stay with the old plan.
-    """
-    from priorities.models import KeyObjective, PriorityArea
-
-    new_plan = create_plan(
-        region=plan.region,
-        title=title,
-        start_date=start_date,
-        end_date=end_date,
-        intro=plan.intro,
-        builds_on=plan,
-    )
-    areas = PriorityArea.objects.filter(plan=plan).prefetch_related("key_objectives").order_by("number")
-    for area in areas:
-        new_area = PriorityArea(
-            plan=new_plan,
-            number=area.number,
-            title=area.title,
-            description=area.description,
-            lead_id=area.lead_id,
-            deputy_lead_id=area.deputy_lead_id,
-        )
-        new_area.full_clean()
-        new_area.save()
-        for objective in sorted(area.key_objectives.all(), key=lambda o: o.number):
-            new_objective = KeyObjective(
-                priority_area=new_area,
-                number=objective.number,
-                title=objective.title,
-                description=objective.description,
-                sign_off_state=KeyObjective.SignOff.PROPOSED,
-            )
-            new_objective.full_clean()
-            new_objective.save()
-    return new_plan
-
-
-# --- Import --------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportedObjective:
-    number: int
-    title: str
-    description: str = ""
-    target_date: datetime.date | None = None
-
-
-@dataclass
-class ImportedPriority:
-    """One priority area read from an import file, with the row it was first named on."""
-
-    number: int
-    title: str
-    row: int
-    lead: object | None = None  # a User
-    description: str = ""
-    objectives: list[ImportedObjective] = field(default_factory=list)
-
-
-@transaction.atomic
-def import_plan(
-    *,
-    region: Region,
-    title: str,
-    start_date: datetime.date,
-    end_date: datetime.date,
-    priorities: Iterable[ImportedPriority],
-    intro: str = "",
-) -> ActionPlan:
-    """A new draft plan with the priority areas and objectives read from a file; all or nothing."""
-    from priorities.models import KeyObjective, PriorityArea
-
-    plan = create_plan(region=region, title=title, start_date=start_date, end_date=end_date, intro=intro)
-    for priority in priorities:
-        area = PriorityArea(
-            plan=plan,
-            number=priority.number,
-            title=priority.title,
-            description=priority.description,
-            lead=priority.lead,
-        )
-        area.full_clean()
-        area.save()
-        for imported in priority.objectives:
-            objective = KeyObjective(
-                priority_area=area,
-                number=imported.number,
-                title=imported.title,
-                description=imported.description,
-                target_date=imported.target_date,
-            )
-            objective.full_clean()
-            objective.save()
     return plan
 
 

@@ -12,30 +12,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import exports, services
+from sli_portal.core.forms import add_service_errors
+from sli_portal.core.http import attachment
+
+from . import services
 from .access import get_region_for_user
 from .dashboard import region_dashboard
 from .filters import EventFilter, PlanFilter
-from .forms import CopyPlanForm, EventForm, PlanForm, PlanImportForm, PlanStatusForm
+from .forms import EventForm, PlanForm, PlanStatusForm
 from .models import ActionPlan, Event, Region
-from .selectors import (
-    plan_overview,
-    region_events,
-    region_plans,
-    region_public_summary,
-)
 from .selectors import public_plan as public_plan_of
+from .selectors import region_events, region_plans, region_public_summary
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _get_plan(request: HttpRequest, slug: str, plan_id: int, *, need: str = "read"):
@@ -94,26 +83,11 @@ def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             plan = services.create_plan(region=region, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Draft plan “{plan.title}” created")
             return redirect("plan_detail", region.slug, plan.pk)
     return render(request, "programmes/plan_form.html", {"region": region, "form": form, "plan": None})
-
-
-@require_GET
-def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id)
-    transitions = [(to, services.TRANSITION_ACTIONS[to]) for to in services.allowed_transitions(plan)]
-    context = {
-        "region": region,
-        "access": access,
-        "plan": plan,
-        "priority_areas": plan_overview(plan),
-        "followed_by": list(plan.followed_by.order_by("start_date")),
-        "transitions": transitions if access.can_coordinate else [],
-    }
-    return render(request, "programmes/plan_detail.html", context)
 
 
 @GET_POST
@@ -127,7 +101,7 @@ def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
         try:
             services.update_plan(plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Plan saved")
             return redirect("plan_detail", region.slug, plan.pk)
@@ -150,76 +124,6 @@ def plan_status(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     return redirect("plan_detail", region.slug, plan.pk)
 
 
-@GET_POST
-def plan_copy(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id, need="coordinate")
-    form = CopyPlanForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new_plan = services.copy_plan(plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"Draft plan “{new_plan.title}” created from “{plan.title}”")
-            return redirect("plan_detail", region.slug, new_plan.pk)
-    return render(request, "programmes/plan_copy.html", {"region": region, "form": form, "plan": plan})
-
-
-@GET_POST
-def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
-    region, access = get_region_for_user(request, slug, need="coordinate")
-    form = PlanImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            priorities = exports.parse_plan_table(exports.read_table(data["file"]), region=region)
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            try:
-                plan = services.import_plan(
-                    region=region,
-                    title=data["title"],
-                    start_date=data["start_date"],
-                    end_date=data["end_date"],
-                    priorities=priorities,
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, f"Draft plan “{plan.title}” imported")
-                return redirect("plan_detail", region.slug, plan.pk)
-    return render(request, "programmes/plan_import.html", {"region": region, "form": form, "columns": exports.COLUMNS})
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@require_GET
-def plan_export_csv(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id)
-    return _download(exports.export_csv(plan), "text/csv; charset=utf-8", exports.export_filename(plan, "csv"))
-
-
-@require_GET
-def plan_export_xlsx(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id)
-    return _download(
-        exports.export_xlsx(plan),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        exports.export_filename(plan, "xlsx"),
-    )
-
-
-@require_GET
-def plan_export_pdf(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id)
-    return _download(exports.export_pdf(plan), "application/pdf", exports.export_filename(plan, "pdf"))
-
-
 # --- Events ----------------------------------------------------------------------------------
 
 
@@ -238,7 +142,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             event = services.create_event(region=region, **form.event_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Event “{event.title}” added")
             return redirect("event_list", region.slug)
@@ -253,7 +157,7 @@ def event_edit(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
         try:
             services.update_event(event=event, **form.event_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Event “{event.title}” saved")
             return redirect("event_list", region.slug)
@@ -312,7 +216,7 @@ def national_report_csv(request: HttpRequest, slug: str, year: int) -> HttpRespo
     from .national import annual_report_csv
 
     report = _annual_report(request, slug, year)
-    return _download(annual_report_csv(report), "text/csv; charset=utf-8", f"{report.filename_stem}.csv")
+    return attachment(annual_report_csv(report), "text/csv; charset=utf-8", f"{report.filename_stem}.csv")
 
 
 @require_GET
@@ -320,7 +224,7 @@ def national_report_pdf(request: HttpRequest, slug: str, year: int) -> HttpRespo
     from .national import annual_report_pdf
 
     report = _annual_report(request, slug, year)
-    return _download(annual_report_pdf(report), "application/pdf", f"{report.filename_stem}.pdf")
+    return attachment(annual_report_pdf(report), "application/pdf", f"{report.filename_stem}.pdf")
 
 
 @require_GET

@@ -5,9 +5,8 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 
-from priorities.models import Evidence, KeyObjective, MeetingAction, QuarterlyUpdate
+from priorities.models import Evidence, MeetingAction, QuarterlyUpdate
 from priorities.tests.factories import (
-    KeyObjectiveFactory,
     PriorityAreaFactory,
     ProjectFactory,
     QuarterlyMeetingFactory,
@@ -15,43 +14,12 @@ from priorities.tests.factories import (
 )
 from programmes.tests.factories import ActionPlanFactory, LocalAuthorityFactory
 from sli_portal.core.quarters import Quarter
+from sli_portal.tests.plan_data import SIGNED, signed_off_objective
 
 # A quarter of the fixtures' 2024-2026 plan that has begun whatever today's date.
 QUARTER = Quarter(2024, 1)
-SIGNED = datetime.datetime(2024, 4, 10, 9, tzinfo=datetime.UTC)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def signed_off_objective(priority_area, number, **fields) -> KeyObjective:
-    return KeyObjectiveFactory(
-        priority_area=priority_area,
-        number=number,
-        sign_off_state=KeyObjective.SignOff.SIGNED_OFF,
-        signed_off_at=SIGNED,
-        **fields,
-    )
-
-
-@pytest.fixture
-def objective_1(priority_1):
-    return signed_off_objective(priority_1, 1, title="Cut smoking in pregnancy")
-
-
-@pytest.fixture
-def objective_2(priority_2):
-    return signed_off_objective(priority_2, 2, title="Inclusion health audit")
-
-
-@pytest.fixture
-def proposed_objective(priority_1):
-    return KeyObjectiveFactory(priority_area=priority_1, number=3, title="Proposed by the lead")
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from priorities import services
 from priorities.models import KeyObjective, PriorityArea, QuarterlyUpdate
-from priorities.tests.conftest import signed_off_objective
 from priorities.tests.factories import KeyObjectiveFactory, PriorityAreaFactory, QuarterlyUpdateFactory
 from programmes.tests.factories import UserFactory
 from sli_portal.core.quarters import Quarter
+from sli_portal.tests.plan_data import signed_off_objective
 
 pytestmark = pytest.mark.django_db
 

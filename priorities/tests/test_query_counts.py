@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from priorities.models import MeetingAction
-from priorities.tests.conftest import signed_off_objective
 from priorities.tests.factories import (
     PriorityAreaFactory,
     ProjectFactory,
@@ -17,6 +16,7 @@ from priorities.tests.factories import (
 )
 from programmes.tests.factories import UserFactory
 from sli_portal.core.quarters import Quarter
+from sli_portal.tests.plan_data import signed_off_objective
 
 pytestmark = pytest.mark.django_db
 

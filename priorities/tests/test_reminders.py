@@ -50,7 +50,7 @@ def test_the_lead_and_deputy_are_reminded_once_before_the_due_date(objective_1, 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([dph_lead.email, deputy.email])
     message = mail.outbox[0]
     assert message.subject == "2024/25 Q1 SLI updates are due by 14 July 2024"
-    assert "Key Objective 1: Cut smoking in pregnancy" in message.body
+    assert "Key Objective 1: Health protection assurance" in message.body
     assert f"https://sli.example.org/regions/south-west/objectives/{objective_1.pk}/updates/20241/" in message.body
 
 
@@ -117,7 +117,7 @@ def test_the_coordinator_gets_one_digest_a_week(coordinator, objective_1, object
     body = mail.outbox[0].body
     assert mail.outbox[0].to == [coordinator.email]
     assert "2024/25 Q1 UPDATES: OVERDUE since 14 July 2024" in body
-    assert "Key Objective 1: Cut smoking in pregnancy" in body  # missing
+    assert "Key Objective 1: Health protection assurance" in body  # missing
     assert "Key Objective 2, 2024/25 Q1: Amber" in body  # submitted this week
     assert "Chase the ICB" in body  # action past due
 

@@ -1,5 +1,6 @@
 """The priorities pages, all under regions/<slug>/."""
 
+from . import plans
 from .meetings import (
     meeting_action_create,
     meeting_action_toggle,
@@ -25,6 +26,7 @@ from .projects import project_create, project_detail, project_edit, project_list
 from .updates import evidence_delete, evidence_download, update_edit, update_history
 
 __all__ = [
+    "plans",
     "evidence_delete",
     "evidence_download",
     "meeting_action_create",

@@ -3,7 +3,6 @@ put back on their form."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
 from programmes.models import ActionPlan, Region
@@ -67,12 +66,3 @@ def get_action(region: Region, pk: int) -> MeetingAction:
 
 def get_project(region: Region, pk: int) -> Project:
     return get_object_or_404(Project, pk=pk, region=region)
-
-
-def form_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.access import get_region_for_user
 from programmes.models import ActionPlan
+from sli_portal.core.forms import add_service_errors
 from sli_portal.core.quarters import Quarter
 
 from .. import selectors, services
 from ..calendar import meeting_calendar
 from ..forms import MeetingActionForm, QuarterlyMeetingForm
 from ..models import MeetingAction, PriorityArea, QuarterlyMeeting, QuarterlyUpdate
-from .lookups import form_error, get_action, get_meeting
+from .lookups import get_action, get_meeting
 
 
 @require_http_methods(["GET"])
@@ -81,7 +82,7 @@ def _meeting_form(request, region, meeting: QuarterlyMeeting, initial) -> HttpRe
         try:
             meeting = services.save_meeting(meeting=form.save(commit=False), attendees=form.cleaned_data["attendees"])
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Meeting for Priority {meeting.priority_area.number}, {meeting.quarter}, saved")
             return redirect("meeting_detail", region.slug, meeting.pk)
@@ -150,7 +151,7 @@ def meeting_action_create(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         try:
             services.add_meeting_action(action=form.save(commit=False))
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Action added")
             return redirect("meeting_detail", region.slug, meeting.pk)

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from programmes.access import get_region_for_user
 from programmes.models import ActionPlan
+from sli_portal.core.forms import add_service_errors
 from sli_portal.core.quarters import Quarter
 
 from .. import selectors, services
 from ..forms import KeyObjectiveForm, MoveObjectiveForm, PriorityAreaForm, SignOffForm
 from ..models import KeyObjective, PriorityArea
-from .lookups import form_error, get_objective, get_plan, get_priority_area
+from .lookups import get_objective, get_plan, get_priority_area
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -99,7 +100,7 @@ def _priority_area_form(request, region, area: PriorityArea, initial=None) -> Ht
         try:
             area = services.save_priority_area(priority_area=form.save(commit=False))
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Priority {area.number} saved")
             return redirect("priority_area_detail", region.slug, area.pk)
@@ -165,7 +166,7 @@ def _objective_form(request, region, access, objective: KeyObjective) -> HttpRes
         try:
             objective = services.save_objective(objective=form.save(commit=False))
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             verb = "proposed" if creating and not access.can_coordinate else "saved"
             messages.success(request, f"Key Objective {objective.number} {verb}")
@@ -217,7 +218,7 @@ def objective_sign_off(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 objective=objective, by=request.user, access=access, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Network sign-off recorded for Key Objective {objective.number}")
             return redirect("objective_detail", region.slug, objective.pk)
@@ -242,7 +243,7 @@ def objective_renumber(request: HttpRequest, slug: str, plan_pk: int) -> HttpRes
             try:
                 services.move_objective(objective=objective, number=number)
             except ValidationError as error:
-                form_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"{objective.title} is now Key Objective {number}")
                 return redirect("plan_priorities", region.slug, plan.pk)

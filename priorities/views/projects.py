@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from programmes.access import get_region_for_user
+from sli_portal.core.forms import add_service_errors
 
 from .. import selectors, services
 from ..filters import ProjectFilter
 from ..forms import ProjectForm
 from ..models import KeyObjective, Project
-from .lookups import form_error, get_project
+from .lookups import get_project
 
 
 @require_http_methods(["GET"])
@@ -74,7 +75,7 @@ def _project_form(request, region, project: Project) -> HttpResponse:
         try:
             project = services.save_project(project=form.save(commit=False), links=links)
         except ValidationError as error:
-            form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Project “{project.title}” saved")
             return redirect("project_detail", region.slug, project.pk)

@@ -13,13 +13,14 @@ from django.utils import formats, timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.access import get_region_for_user
+from sli_portal.core.forms import add_service_errors
 from sli_portal.core.quarters import Quarter
 
 from .. import selectors, services
 from ..evidence import content_type
 from ..forms import EvidenceForm, QuarterlyUpdateForm
 from ..models import QuarterlyUpdate
-from .lookups import form_error, get_evidence, get_objective, get_update
+from .lookups import get_evidence, get_objective, get_update
 
 HISTORY_FIELDS = [*services.UPDATE_FIELDS, "submitted_at"]
 
@@ -71,7 +72,7 @@ def update_edit(request: HttpRequest, slug: str, pk: int, quarter: int) -> HttpR
                 form = QuarterlyUpdateForm(data, instance=stale.current)
                 instance = stale.current
             except ValidationError as error:
-                form_error(form, error)
+                add_service_errors(form, error)
             else:
                 done = "submitted" if update.is_submitted else "saved as a draft"
                 messages.success(request, f"Update for Key Objective {objective.number}, {quarter}, {done}")

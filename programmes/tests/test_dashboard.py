@@ -9,9 +9,9 @@ from priorities.models import MeetingAction
 from priorities.tests.factories import QuarterlyMeetingFactory, QuarterlyUpdateFactory
 from programmes.dashboard import region_dashboard
 from programmes.models import ActionPlan
-from programmes.tests.conftest import Q1, Q2, Q3, TODAY, grow, signed_off
 from programmes.tests.factories import ActionPlanFactory, EventFactory, LocalAuthorityFactory
 from sli_portal.core.quarters import Quarter
+from sli_portal.tests.plan_data import Q1, Q2, Q3, TODAY, grow, signed_off_objective
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_a_cell_lists_worst_first_in_words(region, plan, priority_1, objective_1
     now = datetime.datetime(2024, 7, 5, tzinfo=datetime.UTC)
     for number, rag in ((20, "green"), (21, "green"), (22, "amber")):
         QuarterlyUpdateFactory(
-            key_objective=signed_off(priority_1, number), quarter=Q1, rag_status=rag, submitted_at=now
+            key_objective=signed_off_objective(priority_1, number), quarter=Q1, rag_status=rag, submitted_at=now
         )
     QuarterlyUpdateFactory(key_objective=objective_1, quarter=Q1, rag_status="not_started", submitted_at=now)
     assert cell_texts(region_dashboard(region, today=TODAY), 1)[Q1] == "1 amber, 2 green, 1 not started"

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from peer_challenges.tests.factories import PeerChallengeFactory
 from programmes.national import annual_report, national_overview, public_summary
 from programmes.scale import delete_scale_data, generate_scale_data
-from programmes.tests.conftest import Q1, Q2, Q3, TODAY
 from programmes.tests.factories import ActionPlanFactory, LocalAuthorityFactory
+from sli_portal.tests.plan_data import Q1, Q2, Q3, TODAY
 from snapshots.models import Snapshot
 from snapshots.tests.factories import SnapshotFactory
 

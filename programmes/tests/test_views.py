@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from priorities.tests.factories import PriorityAreaFactory
 from programmes.models import ActionPlan, Event
-from programmes.tests.conftest import grow
 from programmes.tests.factories import ActionPlanFactory, EventFactory
 from sli_portal.tests.helpers import PERSONAS
+from sli_portal.tests.plan_data import grow
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def as_persona(request, client, priority_1, priority_2):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_permission_matrix(persona, pages, as_persona, monkeypatch):
     # The matrix is about who may see the PDF, not about rendering it (tested in test_exports).
-    monkeypatch.setattr("programmes.exports.render_pdf", lambda html: b"%PDF-1.7 stub")
+    monkeypatch.setattr("priorities.exports.render_pdf", lambda html: b"%PDF-1.7 stub")
     client = as_persona(persona)
     results = {}
     for name, (args, method, _) in pages.items():

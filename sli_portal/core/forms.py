@@ -289,3 +289,13 @@ class SingleLineTextMixin:
                 label = str(field.label or pretty_name(name))
                 # Each form instance has its own deep copy of the field and of its validators.
                 field.validators.append(_line_break_validator(label))
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one, else
+    above the form (the error summary lists both)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

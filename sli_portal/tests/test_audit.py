@@ -32,11 +32,6 @@ PERSONAS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def login(client, request, persona):
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))

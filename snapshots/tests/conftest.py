@@ -21,12 +21,6 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 # The network has signed these off: a snapshot is public and shows nothing else.
 SIGNED_OFF = {"sign_off_state": "signed_off", "signed_off_at": datetime.datetime(2024, 4, 20, 10, tzinfo=datetime.UTC)}
 

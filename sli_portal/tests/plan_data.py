@@ -1,11 +1,10 @@
-"""Fixtures of the programme pages' tests: a plan with objectives and progress, and a way to
-grow every kind of row the dashboard reads, for the 1× / 10× query-count tests."""
+"""The plan data many apps' tests share: fixed dates, a signed-off objective, and a way to grow
+every kind of row the dashboard and plan pages read, for the 1× / 10× query-count tests."""
 
 from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
 from peer_challenges.tests.factories import PeerChallengeFactory
@@ -23,51 +22,18 @@ from sli_portal.core.quarters import Quarter
 # the updates for 2024/25 Q3 were due on 14 January 2025.
 TODAY = datetime.date(2025, 1, 20)
 Q1, Q2, Q3 = Quarter(2024, 1), Quarter(2024, 2), Quarter(2024, 3)
+# When the network signed off the fixtures' objectives: early in the plan's first quarter.
+SIGNED = datetime.datetime(2024, 4, 10, 9, tzinfo=datetime.UTC)
 
 
-def signed_off(priority_area, number, title=None, **fields):
+def signed_off_objective(priority_area, number, title=None, **fields) -> KeyObjective:
     return KeyObjectiveFactory(
         priority_area=priority_area,
         number=number,
         title=title or f"Key objective {number}",
         sign_off_state=KeyObjective.SignOff.SIGNED_OFF,
-        signed_off_at=timezone.now(),
+        signed_off_at=SIGNED,
         **fields,
-    )
-
-
-@pytest.fixture
-def objective_1(priority_1):
-    return signed_off(priority_1, 1, "Health protection assurance", target_date=datetime.date(2025, 3, 31))
-
-
-@pytest.fixture
-def objective_2(priority_2):
-    return signed_off(priority_2, 2, "Inclusion health needs assessment")
-
-
-@pytest.fixture
-def proposed_objective(priority_2):
-    return KeyObjectiveFactory(priority_area=priority_2, number=3, title="Draft idea not yet agreed")
-
-
-@pytest.fixture
-def progress(objective_1, objective_2, proposed_objective):
-    """Submitted Q1–Q3 updates for objective 1, a submitted Q1 and a draft Q3 for objective 2."""
-    submitted = timezone.now()
-    for quarter, rag in ((Q1, "red"), (Q2, "amber"), (Q3, "green")):
-        QuarterlyUpdateFactory(
-            key_objective=objective_1,
-            quarter=quarter,
-            rag_status=rag,
-            progress=f"Progress in {quarter}",
-            submitted_at=submitted,
-        )
-    QuarterlyUpdateFactory(
-        key_objective=objective_2, quarter=Q1, rag_status="amber", progress="Started", submitted_at=submitted
-    )
-    QuarterlyUpdateFactory(
-        key_objective=objective_2, quarter=Q3, rag_status="red", progress="SECRET DRAFT NARRATIVE", submitted_at=None
     )
 
 
@@ -77,7 +43,7 @@ def grow(region, plan, factor: int) -> None:
     submitted = timezone.now()
     for index in range(factor):
         area = PriorityAreaFactory(plan=plan, number=start + index)
-        objective = signed_off(area, start + index)
+        objective = signed_off_objective(area, start + index)
         for quarter in (Q1, Q2, Q3):
             QuarterlyUpdateFactory(key_objective=objective, quarter=quarter, submitted_at=submitted)
         KeyObjectiveFactory(priority_area=area, number=start + 50 + index)

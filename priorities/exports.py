@@ -23,10 +23,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from programmes.models import ActionPlan, Region
 from sli_portal.core.pdf import render_pdf
 from sli_portal.core.spreadsheets import read_first_sheet
 
-from .models import ActionPlan, Region
+from .models import QuarterlyUpdate
 from .selectors import plan_overview
 from .services import ImportedObjective, ImportedPriority
 
@@ -164,8 +165,6 @@ class RagSummaryRow:
 
 
 def plan_report_context(plan: ActionPlan) -> dict:
-    from priorities.models import QuarterlyUpdate
-
     areas = plan_overview(plan)
     counts: Counter = Counter()
     without_update = 0

@@ -10,8 +10,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
+from priorities import exports
 from priorities.models import KeyObjective, PriorityArea
-from programmes import exports
 from programmes.models import ActionPlan
 
 pytestmark = pytest.mark.django_db
