@@ -40,9 +40,11 @@ run: install
 test: install
 	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
 
+# ruff, and the layers contract (.importlinter): imports only go down.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # Browser journeys and axe-core checks in Debian's chromium, against a live portal with the demo.
 e2e: install

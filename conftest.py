@@ -98,8 +98,27 @@ def progress(objective_1, objective_2, proposed_objective):
     )
 
 
+# The personas' own names, healthchecks-style: each fixture is always the same person.
+PERSONA_NAMES = {
+    "coordinator": ("Alice", "Archer"),
+    "sli-lead": ("Bob", "Barker"),
+    "dph-lead": ("Charlie", "Carter"),
+    "dph-lead-2": ("Dana", "Dawson"),
+    "member": ("Eve", "Ellis"),
+    "publisher": ("Frank", "Fisher"),
+    "other-coordinator": ("Grace", "Gordon"),
+    "national": ("Harry", "Holt"),
+    "admin": ("Ivy", "Irwin"),
+}
+
+
+def _persona(username, **fields):
+    first_name, last_name = PERSONA_NAMES[username]
+    return UserFactory(username=username, first_name=first_name, last_name=last_name, **fields)
+
+
 def _member(region, username, role, **user_fields):
-    user = UserFactory(username=username, **user_fields)
+    user = _persona(username, **user_fields)
     MembershipFactory(user=user, region=region, role=role)
     return user
 
@@ -142,14 +161,14 @@ def other_coordinator(other_region):
 
 @pytest.fixture
 def national(db):
-    user = UserFactory(username="national")
+    user = _persona("national")
     MembershipFactory(user=user, region=None, role=Membership.Role.NATIONAL)
     return user
 
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+    return _persona("admin", is_staff=True, is_superuser=True)
 
 
 # --- Real services ------------------------------------------------------------------------

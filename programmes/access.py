@@ -63,11 +63,34 @@ def region_access(user, region: Region) -> RegionAccess:
     return RegionAccess(region, frozenset(roles), is_national=is_national, is_superuser=user.is_superuser)
 
 
+def is_national_viewer(user, memberships=None, *, include_administrators: bool = True) -> bool:
+    """The national board's viewers, and administrators: the one place this is decided.
+
+    `memberships`, when the caller has the user's memberships already, saves the query;
+    `include_administrators=False` asks whether the user sits on the board themselves.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser and include_administrators:
+        return True
+    if memberships is not None:
+        return any(m.role == Role.NATIONAL for m in memberships)
+    return Membership.objects.filter(user=user, role=Role.NATIONAL).exists()
+
+
+def require_national_viewer(request) -> None:
+    """Refuse the national board's pages to anyone else: sign in first, else 403."""
+    if not request.user.is_authenticated:
+        raise SignInRequired
+    if not is_national_viewer(request.user):
+        raise PermissionDenied
+
+
 def readable_regions(user) -> QuerySet[Region]:
     """Regions whose unpublished data the user may read."""
     if not user.is_authenticated:
         return Region.objects.none()
-    if user.is_superuser or Membership.objects.filter(user=user, role=Role.NATIONAL).exists():
+    if is_national_viewer(user):
         return Region.objects.all()
     return Region.objects.filter(memberships__user=user).distinct()
 

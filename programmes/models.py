@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from sli_portal.core.quarters import Quarter
+
 gss_code_validator = RegexValidator(
     r"^E(06|07|08|09|10|12)\d{6}$",
     "Enter an ONS code like E06000022: E, two digits for the kind of area, six digits",
@@ -212,8 +214,6 @@ class ActionPlan(models.Model):
 
     @property
     def quarters(self):
-        from sli_portal.core.quarters import Quarter
-
         return Quarter.between(self.start_date, self.end_date)
 
 

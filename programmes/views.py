@@ -1,4 +1,4 @@
-"""Programme pages: the region's public page and plan, the dashboard, action plans, events.
+"""Programme pages: action plans (their list, status and dates) and events.
 
 Every view checks the user's access to the URL's region first (programmes.access), then looks
 its object up inside that region, so another region's ids are 404.
@@ -7,22 +7,19 @@ its object up inside that region, so another region's ids are 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sli_portal.core.forms import add_service_errors
-from sli_portal.core.http import attachment
 
 from . import services
 from .access import get_region_for_user
-from .dashboard import region_dashboard
 from .filters import EventFilter, PlanFilter
 from .forms import EventForm, PlanForm, PlanStatusForm
-from .models import ActionPlan, Event, Region
-from .selectors import public_plan as public_plan_of
-from .selectors import region_events, region_plans, region_public_summary
+from .models import ActionPlan, Event
+from .selectors import region_events, region_plans
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -36,33 +33,6 @@ def _get_plan(request: HttpRequest, slug: str, plan_id: int, *, need: str = "rea
 def _get_event(request: HttpRequest, slug: str, event_id: int, *, need: str = "coordinate"):
     region, access = get_region_for_user(request, slug, need=need)
     return region, get_object_or_404(Event, pk=event_id, region=region)
-
-
-# --- Public pages ----------------------------------------------------------------------------
-
-
-@require_GET
-def region_home(request: HttpRequest, slug: str) -> HttpResponse:
-    region = get_object_or_404(Region, slug=slug)
-    return render(request, "programmes/region_home.html", {"summary": region_public_summary(region)})
-
-
-@require_GET
-def public_plan(request: HttpRequest, slug: str) -> HttpResponse:
-    region = get_object_or_404(Region, slug=slug)
-    page = public_plan_of(region)
-    if page is None:
-        raise Http404("No plan has been published for this region")
-    return render(request, "programmes/public_plan.html", {"page": page})
-
-
-# --- Dashboard -------------------------------------------------------------------------------
-
-
-@require_GET
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    region, access = get_region_for_user(request, slug)
-    return render(request, "programmes/dashboard.html", {"dashboard": region_dashboard(region), "access": access})
 
 
 # --- Action plans ----------------------------------------------------------------------------
@@ -172,63 +142,3 @@ def event_delete(request: HttpRequest, slug: str, event_id: int) -> HttpResponse
         messages.success(request, f"Event “{event.title}” deleted")
         return redirect("event_list", region.slug)
     return render(request, "programmes/event_delete.html", {"region": region, "event": event})
-
-
-# --- National roll-up ------------------------------------------------------------------------
-
-
-def _require_national(request: HttpRequest) -> None:
-    """The national board's pages: national board viewers and administrators only."""
-    from .access import SignInRequired
-    from .models import Membership
-
-    if not request.user.is_authenticated:
-        raise SignInRequired
-    if not (
-        request.user.is_superuser
-        or Membership.objects.filter(user=request.user, role=Membership.Role.NATIONAL).exists()
-    ):
-        raise PermissionDenied
-
-
-@require_GET
-def national_view(request: HttpRequest) -> HttpResponse:
-    from .national import default_report_year, national_overview
-
-    _require_national(request)
-    overview = national_overview()
-    year = default_report_year(overview.today)
-    context = {"overview": overview, "report_year": year, "report_label": f"{year}/{(year + 1) % 100:02d}"}
-    return render(request, "programmes/national.html", context)
-
-
-def _annual_report(request: HttpRequest, slug: str, year: int):
-    from .national import annual_report
-
-    region, access = get_region_for_user(request, slug)
-    if not 2000 <= year <= 2100:
-        raise Http404("No report for that year")
-    return annual_report(region, year)
-
-
-@require_GET
-def national_report_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    from .national import annual_report_csv
-
-    report = _annual_report(request, slug, year)
-    return attachment(annual_report_csv(report), "text/csv; charset=utf-8", f"{report.filename_stem}.csv")
-
-
-@require_GET
-def national_report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    from .national import annual_report_pdf
-
-    report = _annual_report(request, slug, year)
-    return attachment(annual_report_pdf(report), "application/pdf", f"{report.filename_stem}.pdf")
-
-
-@require_GET
-def national_public_summary(request: HttpRequest) -> HttpResponse:
-    from .national import public_summary
-
-    return render(request, "programmes/national_public.html", {"regions": public_summary()})

@@ -96,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sli_portal.context_processors.navigation",
+                "sli_portal.pages.context_processors.navigation",
             ],
         },
     },

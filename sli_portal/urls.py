@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import audit_views, views
+from .pages import audit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,14 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # The pages that bring the apps together
+    path("regions/<slug:slug>/", views.region_home, name="region_home"),
+    path("regions/<slug:slug>/plan/", views.public_plan, name="public_plan"),
+    path("regions/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
+    path("national/", views.national_view, name="national_view"),
+    path("regions/", views.national_public_summary, name="national_public_summary"),
+    path("regions/<slug:slug>/annual-report/<int:year>.csv", views.national_report_csv, name="national_report_csv"),
+    path("regions/<slug:slug>/annual-report/<int:year>.pdf", views.national_report_pdf, name="national_report_pdf"),
     path("", include("programmes.urls")),
     path("", include("priorities.urls")),
     path("", include("snapshots.urls")),

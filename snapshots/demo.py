@@ -1,6 +1,6 @@
 """The demo's snapshots: the last three months published (with their PDFs), this month's draft.
 
-Called by `programmes.demo.load_demo`. Idempotent: a snapshot that exists is left as it is
+Called by `sli_portal.data.demo.load_demo`. Idempotent: a snapshot that exists is left as it is
 (a coordinator may have edited it), except that a published one whose files are missing is
 rendered again. The past snapshots are rendered here, synchronously and without the task
 queue: each takes about a second, so the archive works on the first visit and the demo shows

@@ -25,6 +25,7 @@ from django.utils import timezone
 from programmes.models import ActionPlan, Region
 from sli_portal.core.notifications import send_once
 from sli_portal.core.pdf import render_pdf_document
+from sli_portal.models import SentNotification
 
 from .content import compile_content
 from .models import Snapshot, Subscriber
@@ -325,7 +326,6 @@ def sweep_unsent_publication_emails(*, now: datetime.datetime | None = None) -> 
     """Queue again the e-bulletin of snapshots published in the last week whose e-mails did not
     all go, e.g. because the broker was down at publication. `send_once` keeps it to one e-mail
     per subscriber, so queueing again is always safe."""
-    from sli_portal.models import SentNotification
 
     now = now or timezone.now()
     recent = Snapshot.objects.published().filter(

@@ -22,5 +22,5 @@ class PeerTeamMemberFactory(factory.django.DjangoModelFactory):
         model = PeerTeamMember
 
     challenge = factory.SubFactory(PeerChallengeFactory)
-    name = factory.Faker("name", locale="en_GB")
+    name = factory.Sequence(lambda n: f"Peer {n} Marsh")
     role = PeerTeamMember.Role.OFFICER_PEER

@@ -41,7 +41,8 @@ class QuarterlyMeetingFactory(factory.django.DjangoModelFactory):
 
     priority_area = factory.SubFactory(PriorityAreaFactory)
     quarter = Quarter(2024, 1)
-    starts_at = factory.Faker("date_time_this_year", tzinfo=datetime.UTC)
+    # In the quarter after the one it reviews, like a real quarterly meeting.
+    starts_at = datetime.datetime(2024, 7, 10, 10, tzinfo=datetime.UTC)
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):
@@ -50,4 +51,4 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     region = factory.SubFactory(RegionFactory)
     title = factory.Sequence(lambda n: f"QI project {n}")
-    badged_on = factory.Faker("date_this_year")
+    badged_on = datetime.date(2024, 6, 1)

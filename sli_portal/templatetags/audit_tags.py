@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 
 from programmes.access import RegionAccess
-from sli_portal import audit
+from sli_portal.pages import audit
 
 register = template.Library()
 

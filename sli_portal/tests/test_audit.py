@@ -14,7 +14,7 @@ from priorities.models import KeyObjective
 from priorities.tests.factories import KeyObjectiveFactory, QuarterlyUpdateFactory
 from programmes.models import ActionPlan, Membership
 from programmes.tests.factories import ActionPlanFactory, LocalAuthorityFactory, MembershipFactory, UserFactory
-from sli_portal import audit
+from sli_portal.pages import audit
 from snapshots.models import Snapshot
 from snapshots.tests.factories import SnapshotFactory
 

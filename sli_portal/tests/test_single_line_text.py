@@ -19,7 +19,7 @@ FORM_MODULES = [
     "snapshots.forms",
     "peer_challenges.forms",
     "sli_portal.core.forms",
-    "sli_portal.audit_views",
+    "sli_portal.pages.audit_views",
 ]
 # Signing in: a user name with a line break simply matches no account.
 NOT_TEXT_BOXES_OF_OURS = {LoginForm}

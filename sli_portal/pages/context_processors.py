@@ -1,3 +1,4 @@
+from priorities.selectors import priority_areas_led_by
 from programmes.selectors import memberships_for
 
 from .navigation import build_navigation
@@ -16,6 +17,4 @@ def navigation(request):
 
 
 def _leads_a_priority_area(user) -> bool:
-    from priorities.selectors import priority_areas_led_by
-
     return priority_areas_led_by(user).exists()

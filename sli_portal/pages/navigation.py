@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from priorities.selectors import priority_areas_led_by
+from programmes.access import is_national_viewer
+from programmes.selectors import memberships_for
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -48,7 +52,7 @@ def _audiences(request, memberships, leads_priorities: bool) -> set[str]:
         audiences.add(SIGNED_IN)
     if leads_priorities:
         audiences.add(LEAD)
-    if any(m.role == "national" for m in memberships) or request.user.is_superuser:
+    if is_national_viewer(request.user, memberships):
         audiences.add(NATIONAL)
     if any(m.role in ("coordinator", "sli_lead") for m in memberships):
         audiences.add(COORDINATOR)
@@ -76,8 +80,6 @@ def build_navigation(request, memberships, *, leads_priorities: bool = False) ->
 
 def landing_url(user) -> str:
     """Where a user lands after signing in: the page of their day's work."""
-    from priorities.selectors import priority_areas_led_by
-    from programmes.selectors import memberships_for
 
     memberships = list(memberships_for(user))
     region = next((m.region for m in memberships if m.region_id), None)
@@ -86,7 +88,7 @@ def landing_url(user) -> str:
         if priority_areas_led_by(user).filter(plan__region=region).exists():
             candidates.append(("my_priorities", [region.slug]))
         candidates.append(("dashboard", [region.slug]))
-    if any(m.role == "national" for m in memberships):
+    if is_national_viewer(user, memberships, include_administrators=False):
         candidates.append(("national_view", []))
     for url_name, args in candidates:
         try:

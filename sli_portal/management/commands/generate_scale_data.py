@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes import scale as generator
+from sli_portal.data import scale as generator
 
 
 class Command(BaseCommand):

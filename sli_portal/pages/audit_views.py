@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from programmes.access import get_region_for_user
+from sli_portal.core.forms import SingleLineTextMixin
 
 from . import audit
-from .core.forms import SingleLineTextMixin
 
 PER_PAGE = 25
 # The region log without a kind filter merges several tables, so it pages through the most

@@ -28,12 +28,19 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from peer_challenges.models import PeerChallenge, add_months
-from priorities.models import KeyObjective, MeetingAction, PriorityArea, QuarterlyMeeting, QuarterlyUpdate
+from peer_challenges.models import CalendarToken, FocusArea, PeerChallenge, PeerTeamMember, Recommendation, add_months
+from priorities.models import (
+    Evidence,
+    KeyObjective,
+    MeetingAction,
+    PriorityArea,
+    Project,
+    QuarterlyMeeting,
+    QuarterlyUpdate,
+)
+from programmes.models import ActionPlan, Event, LocalAuthority, Membership, Region
 from sli_portal.core.quarters import Quarter
-from snapshots.models import Snapshot
-
-from .models import ActionPlan, Event, LocalAuthority, Membership, Region
+from snapshots.models import Snapshot, Subscriber
 
 User = get_user_model()
 Rag = QuarterlyUpdate.Rag
@@ -132,9 +139,6 @@ def delete_scale_data() -> None:
     """
     regions = list(generated_regions())
     users = User.objects.filter(username__endswith=USERNAME_SUFFIX)
-    from peer_challenges.models import CalendarToken, FocusArea, PeerTeamMember, Recommendation
-    from priorities.models import Evidence, Project
-    from snapshots.models import Subscriber
 
     challenges = PeerChallenge.objects.filter(local_authority__region__in=regions)
     plans = ActionPlan.objects.filter(region__in=regions)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.demo import load_demo
+from sli_portal.data.demo import load_demo
 
 
 class Command(BaseCommand):

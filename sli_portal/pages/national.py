@@ -21,11 +21,16 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from peer_challenges.models import PeerChallenge
+from peer_challenges.services import STATUS_LABELS, STATUSES, council_cycle
+from priorities.models import KeyObjective, PriorityArea, QuarterlyUpdate
+from priorities.selectors import update_due_date
+from programmes.models import ActionPlan, LocalAuthority, Region
 from sli_portal.core.pdf import render_pdf
 from sli_portal.core.quarters import Quarter
+from snapshots.models import Snapshot
 
 from .dashboard import RAG_ORDER, CycleCount, MatrixCell, MatrixRow, RagCount
-from .models import ActionPlan, LocalAuthority, Region
 
 # The national view shows the year up to today: the current quarter and the three before it.
 QUARTERS_SHOWN = 4
@@ -74,7 +79,6 @@ def _cells(quarters: list[Quarter], by_quarter: dict[Quarter, Counter]) -> list[
 def _rag_counts(plans: list[ActionPlan], quarters: list[Quarter]) -> dict[int, dict[Quarter, Counter]]:
     """Priority area id → quarter → Counter of submitted RAG statuses, for every plan; one query
     aggregated in SQL (priorities.selectors.rag_matrix reads one plan's rows one by one)."""
-    from priorities.models import QuarterlyUpdate
 
     rows = (
         QuarterlyUpdate.objects.submitted()
@@ -92,7 +96,6 @@ def _rag_counts(plans: list[ActionPlan], quarters: list[Quarter]) -> dict[int, d
 
 def _missing_updates(plans: list[ActionPlan], quarter: Quarter) -> dict[int, int]:
     """Plan id → signed-off objectives without a submitted update for `quarter`; one query."""
-    from priorities.models import KeyObjective, QuarterlyUpdate
 
     submitted = QuarterlyUpdate.objects.filter(
         key_objective=OuterRef("pk"), quarter=quarter, submitted_at__isnull=False
@@ -110,8 +113,6 @@ def _missing_updates(plans: list[ActionPlan], quarter: Quarter) -> dict[int, int
 
 def _cycle_counts(regions: list[Region], today: datetime.date) -> dict[int, list[CycleCount]]:
     """Region id → peer-challenge cycle status counts of its active councils; two queries."""
-    from peer_challenges.models import PeerChallenge
-    from peer_challenges.services import STATUS_LABELS, STATUSES, council_cycle
 
     by_id = {region.pk: region for region in regions}
     councils = list(LocalAuthority.objects.filter(region__in=regions, active=True).order_by())
@@ -140,8 +141,6 @@ def _cycle_counts(regions: list[Region], today: datetime.date) -> dict[int, list
 def national_overview(*, today: datetime.date | None = None) -> NationalOverview:
     """Every region with its active plan, RAG counts per quarter, missing updates and peer
     challenges; seven queries whatever the number of regions."""
-    from priorities.models import PriorityArea
-    from priorities.selectors import update_due_date
 
     today = today or timezone.localdate()
     current = Quarter.from_date(today)
@@ -235,8 +234,6 @@ def report_plan(region: Region, year: int) -> ActionPlan | None:
 
 def annual_report(region: Region, year: int, *, today: datetime.date | None = None) -> AnnualReport:
     """The financial year's quarterly progress of the region's plan; a fixed number of queries."""
-    from priorities.models import KeyObjective, PriorityArea, QuarterlyUpdate
-    from snapshots.models import Snapshot
 
     quarters = [Quarter(year, number) for number in (1, 2, 3, 4)]
     plan = report_plan(region, year)
@@ -354,7 +351,6 @@ class PublicRegion:
 def public_summary() -> list[PublicRegion]:
     """Every region with its published plan (active, else the latest approved or closed one) and
     its latest published snapshot; three queries whatever the number of regions."""
-    from snapshots.models import Snapshot
 
     regions = list(Region.objects.order_by("name"))
     plans: dict[int, ActionPlan] = {}

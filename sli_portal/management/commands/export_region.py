@@ -3,8 +3,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.backup import MAX_FILE_BYTES, export_region
 from programmes.models import Region
+from sli_portal.data.backup import MAX_FILE_BYTES, export_region
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from peer_challenges.models import PeerChallenge
 from priorities.models import KeyObjective, QuarterlyUpdate
 from programmes.access import readable_regions
 from programmes.models import ActionPlan, LocalAuthority, Region
-from programmes.scale import REGIONS, delete_scale_data, generate_scale_data, regions_for_scale
+from sli_portal.data.scale import REGIONS, delete_scale_data, generate_scale_data, regions_for_scale
 from snapshots.models import Snapshot
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.urls import reverse
 from peer_challenges.tests.factories import PeerChallengeFactory
 from priorities.models import MeetingAction
 from priorities.tests.factories import QuarterlyMeetingFactory, QuarterlyUpdateFactory
-from programmes.dashboard import region_dashboard
 from programmes.models import ActionPlan
 from programmes.tests.factories import ActionPlanFactory, EventFactory, LocalAuthorityFactory
 from sli_portal.core.quarters import Quarter
+from sli_portal.pages.dashboard import region_dashboard
 from sli_portal.tests.plan_data import Q1, Q2, Q3, TODAY, grow, signed_off_objective
 
 pytestmark = pytest.mark.django_db

@@ -45,9 +45,8 @@ from priorities.models import (
     QuarterlyMeeting,
     QuarterlyUpdate,
 )
+from programmes.models import ActionPlan, Event, LocalAuthority, Membership, Region
 from snapshots.models import Snapshot, Subscriber
-
-from .models import ActionPlan, Event, LocalAuthority, Membership, Region
 
 User = get_user_model()
 

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.backup import ArchiveError, import_region
+from sli_portal.data.backup import ArchiveError, import_region
 
 
 class Command(BaseCommand):

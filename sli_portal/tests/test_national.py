@@ -13,9 +13,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from peer_challenges.tests.factories import PeerChallengeFactory
-from programmes.national import annual_report, national_overview, public_summary
-from programmes.scale import delete_scale_data, generate_scale_data
 from programmes.tests.factories import ActionPlanFactory, LocalAuthorityFactory
+from sli_portal.data.scale import delete_scale_data, generate_scale_data
+from sli_portal.pages.national import annual_report, national_overview, public_summary
 from sli_portal.tests.plan_data import Q1, Q2, Q3, TODAY
 from snapshots.models import Snapshot
 from snapshots.tests.factories import SnapshotFactory
@@ -61,7 +61,7 @@ def test_the_national_view_is_for_the_national_board_and_administrators(
 def test_the_annual_report_is_for_readers_of_the_region(
     client, request, region, priority_1, priority_2, persona, expected, url_name, monkeypatch
 ):
-    monkeypatch.setattr("programmes.national.render_pdf", lambda html: b"%PDF-1.7 stub")
+    monkeypatch.setattr("sli_portal.pages.national.render_pdf", lambda html: b"%PDF-1.7 stub")
     response = _client_for(client, request, persona).get(reverse(url_name, args=[region.slug, 2024]))
     assert response.status_code == expected
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from peer_challenges.models import FocusArea, PeerChallenge, Recommendation
 from priorities.models import Evidence, KeyObjective, QuarterlyUpdate
-from programmes import backup
-from programmes.demo import load_demo
 from programmes.models import ActionPlan, LocalAuthority, Membership, Region
 from programmes.tests.factories import LocalAuthorityFactory, RegionFactory
+from sli_portal.data import backup
+from sli_portal.data.demo import load_demo
 from snapshots.models import Snapshot, Subscriber
 
 User = get_user_model()

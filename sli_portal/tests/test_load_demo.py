@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from peer_challenges.models import PeerChallenge, PeerTeamMember
 from priorities.models import KeyObjective, MeetingAction, PriorityArea, QuarterlyUpdate
-from programmes.demo import PEOPLE
 from programmes.models import ActionPlan, LocalAuthority, Region
 from sli_portal.core.quarters import Quarter
+from sli_portal.data.demo import PEOPLE
 from snapshots.models import Snapshot
 
 SOUTH_WEST_COUNCILS = {

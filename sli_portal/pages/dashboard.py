@@ -15,10 +15,18 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from peer_challenges.services import STATUS_LABELS, STATUSES, region_cycle_statuses
+from priorities.models import PriorityArea
+from priorities.selectors import (
+    objectives_missing_update,
+    overdue_meeting_actions,
+    rag_matrix,
+    upcoming_meetings,
+    update_due_date,
+)
+from programmes.models import ActionPlan, Event, Region
+from programmes.selectors import upcoming_events
 from sli_portal.core.quarters import Quarter
-
-from .models import ActionPlan, Event, Region
-from .selectors import upcoming_events
 
 # Worst first, so a cell reads "1 red, 2 amber, 3 green".
 RAG_ORDER = ["red", "amber", "green", "complete", "not_started"]
@@ -98,9 +106,6 @@ class RegionDashboard:
 
 
 def _matrix(plan: ActionPlan, quarters: list[Quarter]) -> list[MatrixRow]:
-    from priorities.models import PriorityArea
-    from priorities.selectors import rag_matrix
-
     counts = rag_matrix(plan, quarters)
     rows = []
     for area in PriorityArea.objects.filter(plan=plan).select_related("lead").order_by("number"):
@@ -114,8 +119,6 @@ def _matrix(plan: ActionPlan, quarters: list[Quarter]) -> list[MatrixRow]:
 
 
 def _peer_challenges(dashboard: RegionDashboard) -> None:
-    from peer_challenges.services import STATUS_LABELS, STATUSES, region_cycle_statuses
-
     cycles = region_cycle_statuses(dashboard.region, today=dashboard.today)
     counts = Counter(cycle.status for cycle in cycles)
     dashboard.cycle_counts = [CycleCount(status, STATUS_LABELS[status], counts[status]) for status in STATUSES]
@@ -128,13 +131,6 @@ def _peer_challenges(dashboard: RegionDashboard) -> None:
 
 
 def region_dashboard(region: Region, *, today: datetime.date | None = None) -> RegionDashboard:
-    from priorities.selectors import (
-        objectives_missing_update,
-        overdue_meeting_actions,
-        upcoming_meetings,
-        update_due_date,
-    )
-
     today = today or timezone.localdate()
     dashboard = RegionDashboard(region=region, today=today)
     dashboard.plan = ActionPlan.objects.filter(region=region, status=ActionPlan.Status.ACTIVE).first()

@@ -1,0 +1,117 @@
+"""The pages that bring the apps together: home, a region's public page and plan, its dashboard,
+the national board's view and each region's annual report, and signing in."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from programmes.access import get_region_for_user, require_national_viewer
+from programmes.models import Region
+from programmes.selectors import public_regions
+from sli_portal import health
+from sli_portal.core.forms import LoginForm
+from sli_portal.core.http import attachment
+
+from .dashboard import region_dashboard
+from .national import (
+    annual_report,
+    annual_report_csv,
+    annual_report_pdf,
+    default_report_year,
+    national_overview,
+    public_summary,
+)
+from .navigation import landing_url
+from .public import public_plan as public_plan_of
+from .public import region_public_summary
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    regions = list(public_regions())
+    # A portal run by one network opens on that network's own summary.
+    summary = region_public_summary(regions[0]) if len(regions) == 1 else None
+    return render(request, "home.html", {"regions": regions, "summary": summary})
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    healthy, checks = health.run_checks()
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with GOV.UK messages, landing on the user's own work unless ?next= says otherwise."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
+
+
+# --- Public pages ----------------------------------------------------------------------------
+
+
+@require_GET
+def region_home(request: HttpRequest, slug: str) -> HttpResponse:
+    region = get_object_or_404(Region, slug=slug)
+    return render(request, "programmes/region_home.html", {"summary": region_public_summary(region)})
+
+
+@require_GET
+def public_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    region = get_object_or_404(Region, slug=slug)
+    page = public_plan_of(region)
+    if page is None:
+        raise Http404("No plan has been published for this region")
+    return render(request, "programmes/public_plan.html", {"page": page})
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    return render(request, "programmes/dashboard.html", {"dashboard": region_dashboard(region), "access": access})
+
+
+# --- National roll-up ------------------------------------------------------------------------
+
+
+@require_GET
+def national_view(request: HttpRequest) -> HttpResponse:
+    require_national_viewer(request)
+    overview = national_overview()
+    year = default_report_year(overview.today)
+    context = {"overview": overview, "report_year": year, "report_label": f"{year}/{(year + 1) % 100:02d}"}
+    return render(request, "programmes/national.html", context)
+
+
+def _annual_report(request: HttpRequest, slug: str, year: int):
+    region, access = get_region_for_user(request, slug)
+    if not 2000 <= year <= 2100:
+        raise Http404("No report for that year")
+    return annual_report(region, year)
+
+
+@require_GET
+def national_report_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    report = _annual_report(request, slug, year)
+    return attachment(annual_report_csv(report), "text/csv; charset=utf-8", f"{report.filename_stem}.csv")
+
+
+@require_GET
+def national_report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    report = _annual_report(request, slug, year)
+    return attachment(annual_report_pdf(report), "application/pdf", f"{report.filename_stem}.pdf")
+
+
+@require_GET
+def national_public_summary(request: HttpRequest) -> HttpResponse:
+    return render(request, "programmes/national_public.html", {"regions": public_summary()})
