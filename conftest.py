@@ -11,6 +11,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 
 from priorities.tests.factories import KeyObjectiveFactory, PriorityAreaFactory, QuarterlyUpdateFactory
 from programmes.models import Membership
@@ -29,6 +30,14 @@ def no_login_throttling(settings):
     # django-axes needs the request on every authenticate() call, which Client.login() does not
     # pass; the tests of the lock-out itself turn it back on.
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_outside_the_checkout(tmp_path_factory):
+    """Fixtures of a module or class (the demo, loaded once) run before the per-test
+    `media_root` below: their files go to a folder of the session, not the checkout's var/."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("session-media")):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -70,6 +70,7 @@ def region_members(region):
 
 
 def save_priority_area(*, priority_area: PriorityArea) -> PriorityArea:
+    priority_area.plan.check_editable()
     region = priority_area.plan.region
     members = Membership.objects.filter(region=region)
     for field, person in (("lead", priority_area.lead), ("deputy_lead", priority_area.deputy_lead)):
@@ -86,8 +87,7 @@ def next_objective_number(plan: ActionPlan) -> int:
 
 def save_objective(*, objective: KeyObjective) -> KeyObjective:
     """Create or edit a key objective; a new one without a number takes the next free one."""
-    if objective.priority_area.plan.status == ActionPlan.Status.CLOSED:
-        raise ValidationError("This plan is closed: its key objectives can no longer change")
+    objective.priority_area.plan.check_editable()
     with transaction.atomic():
         if not objective.number:
             objective.number = next_objective_number(objective.priority_area.plan)
@@ -106,6 +106,7 @@ def save_objective(*, objective: KeyObjective) -> KeyObjective:
 def sign_off_objective(*, objective: KeyObjective, by, access: RegionAccess, note: str = "") -> KeyObjective:
     if not access.can_sign_off:
         raise PermissionDenied
+    objective.plan.check_editable()
     objective.sign_off(by=by, note=note.strip())
     return objective
 
@@ -127,6 +128,7 @@ def _apply_numbers(objectives: list[KeyObjective], numbers: dict[int, int]) -> N
 
 def move_objective(*, objective: KeyObjective, number: int) -> None:
     """Give `objective` the number `number`, shifting the objectives in between by one."""
+    objective.plan.check_editable()
     if number < 1:
         raise ValidationError({"number": "Enter a number of 1 or more"})
     with transaction.atomic():
@@ -152,6 +154,7 @@ def move_objective(*, objective: KeyObjective, number: int) -> None:
 
 def renumber_in_priority_order(*, plan: ActionPlan) -> None:
     """Number every objective of the plan 1..n, by priority area then current number."""
+    plan.check_editable()
     with transaction.atomic():
         objectives = list(
             KeyObjective.objects.select_for_update()
@@ -193,6 +196,7 @@ def save_update(
     UPDATE ... WHERE version = n: if someone saved in between, nothing is written and
     UpdateConflict carries their values. Submitting sets submitted_at once; later edits keep it.
     """
+    objective.plan.check_editable()
     if submit and not (values.get("progress") or "").strip():
         raise ValidationError({"progress": "Enter the progress narrative before you submit the update"})
     values = {field: values[field] for field in UPDATE_FIELDS}
@@ -233,6 +237,7 @@ def save_update(
 
 
 def add_evidence(*, update: QuarterlyUpdate, by, title: str, link: str = "", file=None) -> Evidence:
+    update.key_objective.plan.check_editable()
     evidence = Evidence(update=update, title=title, link=link, added_by=by)
     if file is not None:
         evidence.original_name = file.name[:255]
@@ -243,6 +248,7 @@ def add_evidence(*, update: QuarterlyUpdate, by, title: str, link: str = "", fil
 
 
 def delete_evidence(*, evidence: Evidence) -> None:
+    evidence.update.key_objective.plan.check_editable()
     stored = evidence.file.name if evidence.file else ""
     storage = evidence.file.storage if evidence.file else None
     evidence.delete()
@@ -255,6 +261,8 @@ def delete_evidence(*, evidence: Evidence) -> None:
 
 
 def save_meeting(*, meeting: QuarterlyMeeting, attendees) -> QuarterlyMeeting:
+    if meeting.priority_area_id:
+        meeting.priority_area.plan.check_editable()
     clash = QuarterlyMeeting.objects.filter(priority_area=meeting.priority_area, quarter=meeting.quarter).exclude(
         pk=meeting.pk
     )
@@ -275,6 +283,7 @@ def save_meeting(*, meeting: QuarterlyMeeting, attendees) -> QuarterlyMeeting:
 
 
 def add_meeting_action(*, action: MeetingAction) -> MeetingAction:
+    action.meeting.priority_area.plan.check_editable()
     if not action.owner_id and not action.owner_name.strip():
         raise ValidationError({"owner": "Select who owns the action, or enter their name"})
     action.full_clean()
@@ -285,6 +294,7 @@ def add_meeting_action(*, action: MeetingAction) -> MeetingAction:
 def toggle_action(*, action: MeetingAction, by, access: RegionAccess) -> MeetingAction:
     if not can_tick_action(user=by, access=access, action=action):
         raise PermissionDenied
+    action.meeting.priority_area.plan.check_editable()
     action.done_at = None if action.is_done else timezone.now()
     action.save(update_fields=["done_at"])
     return action

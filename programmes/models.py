@@ -216,6 +216,16 @@ class ActionPlan(models.Model):
     def quarters(self):
         return Quarter.between(self.start_date, self.end_date)
 
+    def is_editable(self) -> bool:
+        """A closed plan is the record of what happened: nothing in it changes any more, not
+        the plan, its priority areas, objectives and their numbers, updates, evidence,
+        meetings nor actions. Every write service asks this first (`check_editable`)."""
+        return self.status != self.Status.CLOSED
+
+    def check_editable(self) -> None:
+        if not self.is_editable():
+            raise ValidationError(f"“{self.title}” is closed: it can no longer be changed")
+
 
 class Event(models.Model):
     """An upcoming regional event, listed on the dashboard, the home page and the snapshots."""

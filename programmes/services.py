@@ -83,8 +83,7 @@ def update_plan(*, plan: ActionPlan, **changes) -> ActionPlan:
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"update_plan() cannot change {', '.join(sorted(unknown))}")
-    if plan.status == Status.CLOSED:
-        raise ValidationError("A closed plan cannot be changed")
+    plan.check_editable()
     if "builds_on" in changes:
         _check_builds_on(plan.region, changes["builds_on"])
         if changes["builds_on"] is not None and changes["builds_on"].pk == plan.pk:

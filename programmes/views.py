@@ -63,7 +63,7 @@ def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
 @GET_POST
 def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     region, access, plan = _get_plan(request, slug, plan_id, need="coordinate")
-    if plan.status == ActionPlan.Status.CLOSED:
+    if not plan.is_editable():
         messages.error(request, "A closed plan cannot be changed")
         return redirect("plan_detail", region.slug, plan.pk)
     form = PlanForm(request.POST or None, region=region, plan=plan)

@@ -162,6 +162,10 @@ def meeting_action_create(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 def meeting_action_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     region, access = get_region_for_user(request, slug)
     action = get_action(region, pk)
-    services.toggle_action(action=action, by=request.user, access=access)
-    messages.success(request, "Action marked as done" if action.is_done else "Action reopened")
+    try:
+        services.toggle_action(action=action, by=request.user, access=access)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Action marked as done" if action.is_done else "Action reopened")
     return redirect("meeting_detail", region.slug, action.meeting_id)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from programmes.access import get_region_for_user
-from programmes.models import ActionPlan
 from sli_portal.core.forms import add_service_errors
 from sli_portal.core.quarters import Quarter
 
@@ -234,8 +233,12 @@ def objective_renumber(request: HttpRequest, slug: str, plan_pk: int) -> HttpRes
     form = MoveObjectiveForm(plan=plan)
     if request.method == "POST":
         if request.POST.get("action") == "priority_order":
-            services.renumber_in_priority_order(plan=plan)
-            messages.success(request, "Key objectives renumbered in priority order")
+            try:
+                services.renumber_in_priority_order(plan=plan)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Key objectives renumbered in priority order")
             return redirect("plan_priorities", region.slug, plan.pk)
         form = MoveObjectiveForm(request.POST, plan=plan)
         if form.is_valid():
@@ -256,6 +259,6 @@ def objective_renumber(request: HttpRequest, slug: str, plan_pk: int) -> HttpRes
             "plan": plan,
             "form": form,
             "objectives": objectives,
-            "closed": plan.status == ActionPlan.Status.CLOSED,
+            "closed": not plan.is_editable(),
         },
     )

@@ -175,6 +175,10 @@ def evidence_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         user=request.user, access=access, priority_area=update.key_objective.priority_area
     ):
         raise PermissionDenied
-    services.delete_evidence(evidence=evidence)
-    messages.success(request, f"Evidence “{evidence.title}” removed")
+    try:
+        services.delete_evidence(evidence=evidence)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Evidence “{evidence.title}” removed")
     return redirect("update_edit", region.slug, update.key_objective_id, update.quarter.code)

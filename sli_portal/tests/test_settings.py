@@ -5,6 +5,8 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 
@@ -24,22 +26,31 @@ def _run(command: list[str], env_vars: dict[str, str]) -> subprocess.CompletedPr
     # Start from the developer's environment without the variables these tests are about.
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")}
     env.update(DJANGO_SETTINGS_MODULE="sli_portal.settings", **env_vars)
-    return subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+    # Settings create their folders at start-up: keep them out of the checkout's var/.
+    with tempfile.TemporaryDirectory(prefix="sli-settings-") as var_dir:
+        env.setdefault("VAR_DIR", var_dir)
+        return subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_the_embedded_default_needs_no_service():
+def test_the_embedded_default_needs_no_service(tmp_path):
     result = _django(
         "d = s.DATABASES['default']; print(json.dumps([s.DEBUG, d['ENGINE'], str(d['NAME']),"
-        " s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, str(s.MEDIA_ROOT)]))"
+        " s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, str(s.MEDIA_ROOT)]))",
+        VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
     debug, engine, name, eager, email, media = json.loads(result.stdout)
     assert debug is True
     assert engine == "django.db.backends.sqlite3"
-    assert name.endswith("var/db.sqlite3")
+    assert name == str(tmp_path / "db.sqlite3")
     assert eager is True
     assert email == "django.core.mail.backends.console.EmailBackend"
-    assert media.endswith("var/media")
+    assert media == str(tmp_path / "media")
+
+
+def test_without_var_dir_files_live_in_the_checkouts_var_folder():
+    expected = Path(os.environ["VAR_DIR"]) if os.environ.get("VAR_DIR") else Path(settings.BASE_DIR) / "var"
+    assert Path(settings.VAR_DIR) == expected
 
 
 def test_production_refuses_to_start_without_a_secret_key():
