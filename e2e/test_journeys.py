@@ -24,6 +24,11 @@ ACTIVE_PLAN = "SW ADPH SLI Action Plan 2025-2027"
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
+def portal_today() -> datetime.date:
+    """Today where the portal lives: its dates are Europe/London's, not this machine's UTC."""
+    return datetime.datetime.now(zoneinfo.ZoneInfo("Europe/London")).date()
+
+
 def unique(text: str) -> str:
     return f"{text} {uuid.uuid4().hex[:8]}"
 
@@ -255,7 +260,7 @@ def test_publisher_renders_and_publishes_the_snapshot_of_the_month(journey):
     page = tab.page
     tab.sign_in("publisher")
     nav(tab, "Snapshots", "snapshots")
-    today = datetime.date.today()
+    today = portal_today()
     title = f"SW ADPH SLI snapshot: {today:%B %Y}"
     expect(page.get_by_role("row").filter(has=page.get_by_role("link", name=title))).to_contain_text("Draft")
     page.get_by_role("link", name=title).click()
@@ -324,7 +329,7 @@ def test_coordinator_plans_a_peer_challenge_and_moves_it_on(journey):
     expect(page.locator("main")).to_contain_text("Proposed")
     tab.check("proposed")
 
-    today = datetime.date.today()
+    today = portal_today()
     for stage, legend in (("Scoping", "Scoping meeting"), ("Position statement", "Position statement received on")):
         step = stage.lower().replace(" ", "-")
         action(page, f"Move to “{stage}”").click()
@@ -503,7 +508,7 @@ def test_coordinator_adds_an_event_without_javascript(journey):
     tab.check("event-new")
     title = unique("E2E event without JavaScript")
     page.get_by_label("Title").fill(title)
-    fill_date(page, "Date of the event", datetime.date.today() + datetime.timedelta(days=30))
+    fill_date(page, "Date of the event", portal_today() + datetime.timedelta(days=30))
     page.get_by_label("Start time").fill("25:00")
     page.get_by_role("button", name="Save event").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the start time as hours and minutes")

@@ -32,7 +32,8 @@ from .models import (
 def latest_submitted_updates(plan: ActionPlan) -> dict[int, QuarterlyUpdate]:
     """Key objective id → its latest submitted update (by quarter); one query."""
     updates = (
-        QuarterlyUpdate.objects.filter(key_objective__plan=plan, submitted_at__isnull=False)
+        QuarterlyUpdate.objects.submitted()
+        .filter(key_objective__plan=plan)
         .select_related("author")
         .order_by("key_objective_id", "quarter")
     )
@@ -76,9 +77,7 @@ def reporting_quarter(region: Region, today: datetime.date) -> Quarter:
 
 def objectives_missing_update(plan: ActionPlan, quarter: Quarter) -> QuerySet[KeyObjective]:
     """Signed-off objectives without a submitted update for `quarter` (drafts count as missing)."""
-    submitted = QuarterlyUpdate.objects.filter(
-        key_objective=OuterRef("pk"), quarter=quarter, submitted_at__isnull=False
-    )
+    submitted = QuarterlyUpdate.objects.submitted().filter(key_objective=OuterRef("pk"), quarter=quarter)
     return (
         KeyObjective.objects.signed_off()
         .filter(plan=plan)

@@ -32,6 +32,16 @@ def can_write_updates(*, user, access: RegionAccess, priority_area: PriorityArea
     return access.can_coordinate or (access.can_read and priority_area.is_led_by(user))
 
 
+def can_read_update(*, user, access: RegionAccess, update: QuarterlyUpdate) -> bool:
+    """Whoever reads the region reads a submitted update; a draft is its writers' work in
+    progress (the priority's lead and deputy, the coordinator): the one place this is decided."""
+    if not access.can_read:
+        return False
+    return update.is_submitted or can_write_updates(
+        user=user, access=access, priority_area=update.key_objective.priority_area
+    )
+
+
 def can_propose_objective(*, user, access: RegionAccess, priority_area: PriorityArea) -> bool:
     return can_write_updates(user=user, access=access, priority_area=priority_area)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -37,5 +39,8 @@ def region_events(region: Region) -> QuerySet[Event]:
     return Event.objects.filter(region=region).order_by("starts_at", "title")
 
 
-def upcoming_events(region: Region, *, limit: int = 5) -> QuerySet[Event]:
-    return region_events(region).filter(starts_at__gte=timezone.now())[:limit]
+def upcoming_events(region: Region, *, today: datetime.date | None = None, limit: int = 5) -> QuerySet[Event]:
+    """The region's next events, from the start of `today` (London time)."""
+    today = today or timezone.localdate()
+    start = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return region_events(region).filter(starts_at__gte=start)[:limit]

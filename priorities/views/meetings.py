@@ -93,9 +93,8 @@ def _meeting_page(request, region, access, meeting, action_form=None) -> HttpRes
     actions = list(meeting.actions.select_related("owner").order_by("due_date", "pk"))
     today = timezone.localdate()
     updates = (
-        QuarterlyUpdate.objects.filter(
-            key_objective__priority_area=meeting.priority_area, quarter=meeting.quarter, submitted_at__isnull=False
-        )
+        QuarterlyUpdate.objects.submitted()
+        .filter(key_objective__priority_area=meeting.priority_area, quarter=meeting.quarter)
         .select_related("key_objective", "author")
         .order_by("key_objective__number")
     )

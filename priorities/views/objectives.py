@@ -188,8 +188,9 @@ def objective_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rows = []
     for quarter in quarters:
         update = updates.get(quarter)
-        # Members read what was submitted; drafts are the writers' work in progress.
-        visible = update if update and (update.is_submitted or can_write) else None
+        visible = (
+            update if update and services.can_read_update(user=request.user, access=access, update=update) else None
+        )
         rows.append((quarter, update, visible))
     return render(
         request,

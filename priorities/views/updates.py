@@ -111,10 +111,7 @@ def _conflict(form, current: QuarterlyUpdate) -> dict:
 def update_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     region, access = get_region_for_user(request, slug)
     update = get_update(region, pk)
-    can_write = services.can_write_updates(
-        user=request.user, access=access, priority_area=update.key_objective.priority_area
-    )
-    if not update.is_submitted and not can_write:
+    if not services.can_read_update(user=request.user, access=access, update=update):
         raise PermissionDenied
     records = list(update.history.select_related("history_user").order_by("history_date", "history_id"))
     entries = []
@@ -150,10 +147,7 @@ def evidence_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     evidence = get_evidence(region, pk)
     if not evidence.file:
         raise Http404("This evidence is a link")
-    priority_area = evidence.update.key_objective.priority_area
-    if not evidence.update.is_submitted and not services.can_write_updates(
-        user=request.user, access=access, priority_area=priority_area
-    ):
+    if not services.can_read_update(user=request.user, access=access, update=evidence.update):
         raise PermissionDenied
     try:
         handle = evidence.file.open("rb")

@@ -996,9 +996,8 @@ def _load_evidence(rows: _Rows, plan: ActionPlan) -> None:
     """Links and a file on the last submitted update of a few objectives; files are created once."""
     for number, title, link in EVIDENCE:
         update = (
-            QuarterlyUpdate.objects.filter(
-                key_objective__plan=plan, key_objective__number=number, submitted_at__isnull=False
-            )
+            QuarterlyUpdate.objects.submitted()
+            .filter(key_objective__plan=plan, key_objective__number=number)
             .order_by("-quarter")
             .first()
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from peer_challenges.services import STATUS_LABELS, STATUSES, region_cycle_statuses
+from peer_challenges.services import STATUS_LABELS, STATUS_TAG_CLASSES, STATUSES, region_cycle_statuses
 from priorities.models import PriorityArea
 from priorities.selectors import (
     objectives_missing_update,
@@ -75,6 +75,11 @@ class CycleCount:
     status: str
     label: str
     count: int
+
+    @property
+    def tag_class(self) -> str:
+        """The status's colour, the same on every page (peer_challenges owns the map)."""
+        return STATUS_TAG_CLASSES[self.status]
 
 
 @dataclass
@@ -147,6 +152,6 @@ def region_dashboard(region: Region, *, today: datetime.date | None = None) -> R
             dashboard.missing_updates = list(objectives_missing_update(plan, last_closed))
     dashboard.overdue_actions = list(overdue_meeting_actions(region, today))
     dashboard.upcoming_meetings = list(upcoming_meetings(region, today))
-    dashboard.upcoming_events = list(upcoming_events(region))
+    dashboard.upcoming_events = list(upcoming_events(region, today=today))
     _peer_challenges(dashboard)
     return dashboard

@@ -97,9 +97,7 @@ def _rag_counts(plans: list[ActionPlan], quarters: list[Quarter]) -> dict[int, d
 def _missing_updates(plans: list[ActionPlan], quarter: Quarter) -> dict[int, int]:
     """Plan id → signed-off objectives without a submitted update for `quarter`; one query."""
 
-    submitted = QuarterlyUpdate.objects.filter(
-        key_objective=OuterRef("pk"), quarter=quarter, submitted_at__isnull=False
-    )
+    submitted = QuarterlyUpdate.objects.submitted().filter(key_objective=OuterRef("pk"), quarter=quarter)
     rows = (
         KeyObjective.objects.signed_off()
         .filter(plan__in=[p.pk for p in plans if quarter in p.quarters])

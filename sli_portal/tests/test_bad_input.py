@@ -839,11 +839,13 @@ def test_another_regions_council_cannot_be_planned_from_this_region(client, worl
 def test_a_tampered_update_version_never_overwrites_silently(client, world, dph_lead, version):
     """A version that is not the stored one is a conflict or a form error, never a lost write."""
     client.force_login(dph_lead)
+    before = (world.update.progress, world.update.rag_status, world.update.version)
     data = {"rag_status": "red", "progress": "Overwritten", "version": version}
     response = client.post(reverse("update_edit", args=[SW, world.objective.pk, QUARTER.code]), data)
     assert response.status_code == 200
     world.update.refresh_from_db()
-    assert world.update.progress == "Started." and world.update.rag_status != "red" or world.update.version == 0
+    assert before == ("Started.", "green", 1)
+    assert (world.update.progress, world.update.rag_status, world.update.version) == before
     assert QuarterlyUpdate.objects.filter(key_objective=world.objective).count() == 1
 
 

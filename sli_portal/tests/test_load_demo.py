@@ -46,11 +46,21 @@ def demo_settings(settings):
         setattr(settings, name, value)
 
 
+# The demo is built relative to its day: the class loads it and reads it on one pinned day, so
+# a run that crosses midnight (London) reads what it loaded.
+DEMO_DAY = datetime.datetime(2026, 11, 30, 10, tzinfo=datetime.UTC)
+
+
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):
     """The demo loaded once for a class of read-only tests, like TestCase.setUpTestData: it is
     loaded in a transaction rolled back after the class, and each test runs in a savepoint of it."""
-    with django_db_blocker.unblock(), override_settings(**DEMO_SETTINGS), transaction.atomic():
+    with (
+        time_machine.travel(DEMO_DAY, tick=False),
+        django_db_blocker.unblock(),
+        override_settings(**DEMO_SETTINGS),
+        transaction.atomic(),
+    ):
         try:
             load_demo_command()
             yield
