@@ -3,18 +3,19 @@ quarterly meetings and the QI projects badged under SLI."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from programmes.models import ActionPlan, LocalAuthority, Region
-from sli_portal.core.quarters import QuarterField
+from sli_portal.core.quarters import Quarter, QuarterField
 
 
 class PriorityArea(models.Model):
@@ -69,6 +70,24 @@ class KeyObjectiveQuerySet(models.QuerySet):
         public plan and region page, snapshots, the annual report); a proposed objective is the
         network's draft, not yet anyone else's business."""
         return self.filter(sign_off_state=KeyObjective.SignOff.SIGNED_OFF)
+
+    def owing(self, quarter: Quarter) -> KeyObjectiveQuerySet:
+        """Objectives that owe an update for `quarter` (shared/DESIGN.md, the reporting calendar):
+        signed off by the network on or before the quarter's last day, the quarter's end within
+        their plan's period, and not marked Complete by an update of an earlier quarter. A
+        proposed objective owes nothing; nothing asks for, counts or accepts what is not owed."""
+        end = quarter.end_date
+        decided_by = datetime.datetime.combine(
+            end + datetime.timedelta(days=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
+        )
+        completed_earlier = QuarterlyUpdate.objects.submitted().filter(
+            key_objective=OuterRef("pk"), quarter__lt=quarter.code, rag_status=QuarterlyUpdate.Rag.COMPLETE
+        )
+        return (
+            self.signed_off()
+            .filter(signed_off_at__lt=decided_by, plan__start_date__lte=end, plan__end_date__gte=end)
+            .filter(~Exists(completed_earlier))
+        )
 
 
 class KeyObjective(models.Model):

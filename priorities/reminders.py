@@ -20,6 +20,7 @@ from sli_portal.core.quarters import Quarter
 
 from . import selectors
 from .models import QuarterlyUpdate
+from .reporting import last_due_quarter, missing_updates, update_due_date
 
 # A lead hears about a quarter's updates this many days before they are due, then once overdue.
 DAYS_BEFORE_DUE = 7
@@ -37,7 +38,7 @@ def _day_month_year(day: datetime.date) -> str:
 
 
 def _reminder_kind(region: Region, quarter: Quarter, today: datetime.date) -> str | None:
-    due = selectors.update_due_date(region, quarter)
+    due = update_due_date(region, quarter)
     if today > due:
         return "overdue"
     if today >= due - datetime.timedelta(days=DAYS_BEFORE_DUE):
@@ -50,20 +51,20 @@ def _active_plans():
 
 
 def send_update_reminders(*, today: datetime.date) -> int:
-    """E-mail each lead and deputy whose signed-off objectives lack a submitted update for the
-    last closed quarter (or, with a short due period, the current one): once when the due date
-    is DAYS_BEFORE_DUE days away or nearer, once when it has passed. Returns how many were sent."""
+    """E-mail each lead and deputy whose objectives owe an update they have not submitted: for
+    the quarter being collected, once when its due date is DAYS_BEFORE_DUE days away or nearer;
+    for the last due quarter, once overdue (priorities.reporting). Returns how many were sent."""
     sent = 0
-    current = Quarter.from_date(today)
     for plan in _active_plans():
         region = plan.region
-        for quarter in (current.previous(), current):
+        last_due = last_due_quarter(region, today)
+        for quarter in (last_due, last_due.next()):
             kind = _reminder_kind(region, quarter, today)
-            if kind is None or quarter.end_date < plan.start_date or (kind == "overdue" and quarter == current):
+            if kind is None or quarter not in plan.quarters:
                 continue
-            due = selectors.update_due_date(region, quarter)
+            due = update_due_date(region, quarter)
             by_person = defaultdict(list)
-            for objective in selectors.objectives_missing_update(plan, quarter):
+            for objective in missing_updates(plan, quarter):
                 area = objective.priority_area
                 for person in (area.lead, area.deputy_lead):
                     if person is not None and person.is_active and person.email:
@@ -107,13 +108,16 @@ class Digest:
 
 
 def coordinator_digest(region: Region, today: datetime.date) -> Digest:
-    """What a coordinator needs on Monday: updates due or overdue, submitted this week, late actions."""
+    """What a coordinator needs on Monday: updates overdue for the last due quarter (or, before
+    any is due, those of the quarter being collected), submitted this week, late actions."""
     plan = selectors.active_plan(region)
-    quarter = Quarter.from_date(today).previous()
-    due = selectors.update_due_date(region, quarter)
+    quarter = last_due_quarter(region, today)
+    if plan and quarter not in plan.quarters and quarter.next() in plan.quarters:
+        quarter = quarter.next()
+    due = update_due_date(region, quarter)
     missing, submitted = [], []
     if plan:
-        missing = list(selectors.objectives_missing_update(plan, quarter))
+        missing = list(missing_updates(plan, quarter))
         week_ago = datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time.min, tzinfo=datetime.UTC)
         submitted = list(
             QuarterlyUpdate.objects.filter(key_objective__plan=plan, submitted_at__gte=week_ago)

@@ -10,7 +10,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from programmes.models import ActionPlan, Region
@@ -59,32 +59,6 @@ def rag_matrix(plan: ActionPlan, quarters: list[Quarter]) -> dict[int, dict[Quar
     for priority_area_id, quarter, rag_status in rows:
         matrix[priority_area_id][quarter][rag_status] += 1
     return dict(matrix)
-
-
-def update_due_date(region: Region, quarter: Quarter) -> datetime.date:
-    """Updates for a quarter are due `region.update_due_days` days after it ends."""
-    return quarter.end_date + datetime.timedelta(days=region.update_due_days)
-
-
-def reporting_quarter(region: Region, today: datetime.date) -> Quarter:
-    """The quarter whose updates leads are writing now: the last closed quarter, until its due
-    date has passed; after that the current quarter (whose updates are due once it ends)."""
-    last_closed = Quarter.from_date(today).previous()
-    if today <= update_due_date(region, last_closed):
-        return last_closed
-    return Quarter.from_date(today)
-
-
-def objectives_missing_update(plan: ActionPlan, quarter: Quarter) -> QuerySet[KeyObjective]:
-    """Signed-off objectives without a submitted update for `quarter` (drafts count as missing)."""
-    submitted = QuarterlyUpdate.objects.submitted().filter(key_objective=OuterRef("pk"), quarter=quarter)
-    return (
-        KeyObjective.objects.signed_off()
-        .filter(plan=plan)
-        .filter(~Exists(submitted))
-        .select_related("priority_area", "priority_area__lead", "priority_area__deputy_lead")
-        .order_by("number")
-    )
 
 
 def quarter_highlights(plan: ActionPlan, quarter: Quarter) -> QuerySet[QuarterlyUpdate]:
@@ -165,7 +139,10 @@ def public_priority_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
 
 
 def active_plan(region: Region) -> ActionPlan | None:
-    return ActionPlan.objects.filter(region=region, status=ActionPlan.Status.ACTIVE).first()
+    plan = ActionPlan.objects.filter(region=region, status=ActionPlan.Status.ACTIVE).first()
+    if plan is not None:
+        plan.region = region  # its due dates read the region's settings: no second query
+    return plan
 
 
 # --- Meetings ------------------------------------------------------------------------------
@@ -225,10 +202,13 @@ def badged_projects(region: Region, *, public: bool = False) -> QuerySet[Project
 
 @dataclass
 class UpdateTask:
-    """One key objective's update for the reporting quarter, as a task-list row."""
+    """One key objective's update for a quarter, as a task-list row. `owes` is False for an
+    objective that owes nothing for the quarter (proposed, signed off after it, or complete):
+    the list names it but asks for no update."""
 
     objective: KeyObjective
     update: QuarterlyUpdate | None
+    owes: bool = True
 
     @property
     def status(self) -> str:
@@ -243,23 +223,42 @@ class PriorityTasks:
     tasks: list[UpdateTask] = field(default_factory=list)
 
 
-def update_tasks(priority_areas: QuerySet[PriorityArea], quarter: Quarter) -> list[PriorityTasks]:
-    """Each priority area with its objectives and their update for `quarter`; three queries
-    (areas with their leads, their objectives, the quarter's updates)."""
+def overdue_tasks(last_due, priority_areas: list[PriorityArea]) -> list[UpdateTask]:
+    """The overdue updates (`last_due` is the calendar's QuarterProgress) of these priority
+    areas, each with its draft when one is saved; one query."""
+    area_ids = {area.pk for area in priority_areas}
+    overdue = [objective for objective in last_due.missing if objective.priority_area_id in area_ids]
+    drafts = {
+        update.key_objective_id: update
+        for update in QuarterlyUpdate.objects.filter(key_objective__in=overdue, quarter=last_due.quarter)
+    }
+    return [UpdateTask(objective, drafts.get(objective.pk)) for objective in overdue]
+
+
+def update_tasks(priority_areas: QuerySet[PriorityArea], quarter: Quarter | None) -> list[PriorityTasks]:
+    """Each priority area with its objectives and their update for `quarter`; four queries
+    (areas with their leads, their objectives, the quarter's updates, which objectives owe it).
+    Without a quarter (none is being collected) the objectives are listed and nothing is owed."""
     areas = list(
         priority_areas.select_related("lead", "deputy_lead")
         .prefetch_related(None)
         .prefetch_related(Prefetch("key_objectives", queryset=KeyObjective.objects.order_by("number")))
     )
-    updates = {
-        update.key_objective_id: update
-        for update in QuarterlyUpdate.objects.filter(
-            key_objective__priority_area__in=[a.pk for a in areas], quarter=quarter
-        )
-    }
+    updates, owing = {}, set()
+    if quarter is not None:
+        area_ids = [a.pk for a in areas]
+        updates = {
+            update.key_objective_id: update
+            for update in QuarterlyUpdate.objects.filter(key_objective__priority_area__in=area_ids, quarter=quarter)
+        }
+        owing = set(KeyObjective.objects.owing(quarter).filter(priority_area__in=area_ids).values_list("pk", flat=True))
     return [
         PriorityTasks(
-            area, [UpdateTask(objective, updates.get(objective.pk)) for objective in area.key_objectives.all()]
+            area,
+            [
+                UpdateTask(objective, updates.get(objective.pk), owes=objective.pk in owing)
+                for objective in area.key_objectives.all()
+            ],
         )
         for area in areas
     ]

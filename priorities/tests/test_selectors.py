@@ -111,59 +111,6 @@ def test_rag_matrix_is_one_query(priority_1, count, django_assert_num_queries):
     assert matrix[priority_1.pk][Q3] == Counter()
 
 
-# update_due_date and reporting_quarter
-
-
-def test_update_due_date_is_days_after_the_quarter_ends(region):
-    assert selectors.update_due_date(region, Q1) == datetime.date(2024, 7, 14)
-    region.update_due_days = 30
-    assert selectors.update_due_date(region, Q4_2023 := Quarter(2023, 4)) == datetime.date(2024, 4, 30)
-    assert Q4_2023.end_date == datetime.date(2024, 3, 31)
-
-
-@pytest.mark.parametrize(
-    ("today", "expected"),
-    [
-        (datetime.date(2024, 7, 1), Q1),  # Q1 just closed
-        (datetime.date(2024, 7, 14), Q1),  # its due date
-        (datetime.date(2024, 7, 15), Q2),  # past due: the current quarter comes next
-        (datetime.date(2024, 9, 30), Q2),
-    ],
-)
-def test_reporting_quarter_is_the_last_closed_one_until_its_due_date(region, today, expected):
-    assert selectors.reporting_quarter(region, today) == expected
-
-
-# objectives_missing_update
-
-
-def test_objectives_missing_update_are_signed_off_without_a_submitted_update(priority_1):
-    done = signed_off(priority_1, 1)
-    submitted(done, Q1)
-    draft_only = signed_off(priority_1, 2)
-    QuarterlyUpdateFactory(key_objective=draft_only, quarter=Q1, submitted_at=None)
-    other_quarter_only = signed_off(priority_1, 3)
-    submitted(other_quarter_only, Q2)
-    KeyObjectiveFactory(priority_area=priority_1, number=4)  # proposed: nothing is due yet
-
-    missing = selectors.objectives_missing_update(priority_1.plan, Q1)
-
-    assert list(missing) == [draft_only, other_quarter_only]
-
-
-@pytest.mark.parametrize("count", [1, 10])
-def test_objectives_missing_update_carry_their_leads(priority_1, count, django_assert_num_queries):
-    for number in range(1, count + 1):
-        signed_off(priority_1, number)
-    # One query: the objectives joined to their priority area, its lead and deputy.
-    with django_assert_num_queries(1):
-        leads = [
-            objective.priority_area.lead.username
-            for objective in selectors.objectives_missing_update(priority_1.plan, Q1)
-        ]
-    assert leads == ["dph-lead"] * count
-
-
 # meetings
 
 

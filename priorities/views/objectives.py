@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from programmes.access import get_region_for_user
 from sli_portal.core.forms import add_service_errors
-from sli_portal.core.quarters import Quarter
 
 from .. import selectors, services
 from ..forms import KeyObjectiveForm, MoveObjectiveForm, PriorityAreaForm, SignOffForm
 from ..models import KeyObjective, PriorityArea
+from ..reporting import reporting_calendar
 from .lookups import get_objective, get_plan, get_priority_area
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -25,9 +25,9 @@ GET_POST = require_http_methods(["GET", "POST"])
 def my_priorities(request: HttpRequest, slug: str) -> HttpResponse:
     region, access = get_region_for_user(request, slug)
     plan = selectors.active_plan(region)
-    today = timezone.localdate()
-    quarter = selectors.reporting_quarter(region, today)
-    due = selectors.update_due_date(region, quarter)
+    calendar = reporting_calendar(plan, today=timezone.localdate()) if plan else None
+    collecting = calendar.collecting if calendar else None
+    last_due = calendar.last_due if calendar else None
     groups, late = [], []
     if plan:
         areas = (
@@ -35,29 +35,19 @@ def my_priorities(request: HttpRequest, slug: str) -> HttpResponse:
             if access.can_coordinate
             else selectors.priority_areas_led_by(request.user, plan)
         )
-        groups = selectors.update_tasks(areas, quarter)
-        previous = quarter.previous()
-        if quarter == Quarter.from_date(today) and previous in plan.quarters:
-            # The last closed quarter is past its due date: what is still missing is overdue.
-            late = [
-                (task, previous)
-                for group in selectors.update_tasks(areas, previous)
-                for task in group.tasks
-                if task.status != "submitted" and task.objective.is_signed_off
-            ]
+        groups = selectors.update_tasks(areas, collecting.quarter if collecting else None)
+        if last_due and last_due.missing:
+            late = selectors.overdue_tasks(last_due, [group.priority_area for group in groups])
     return render(
         request,
         "priorities/my_priorities.html",
         {
             "region": region,
             "plan": plan,
-            "quarter": quarter,
-            "due": due,
-            "overdue": today > due,
+            "collecting": collecting,
+            "last_due": last_due,
             "groups": groups,
             "late": late,
-            "late_quarter": quarter.previous(),
-            "late_due": selectors.update_due_date(region, quarter.previous()),
             "sees_all": access.can_coordinate,
         },
     )

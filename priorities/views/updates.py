@@ -16,10 +16,11 @@ from programmes.access import get_region_for_user
 from sli_portal.core.forms import add_service_errors
 from sli_portal.core.quarters import Quarter
 
-from .. import selectors, services
+from .. import services
 from ..evidence import content_type
 from ..forms import EvidenceForm, QuarterlyUpdateForm
 from ..models import QuarterlyUpdate
+from ..reporting import update_due_date
 from .lookups import get_evidence, get_objective, get_update
 
 HISTORY_FIELDS = [*services.UPDATE_FIELDS, "submitted_at"]
@@ -84,7 +85,7 @@ def update_edit(request: HttpRequest, slug: str, pk: int, quarter: int) -> HttpR
             "region": region,
             "objective": objective,
             "quarter": quarter,
-            "due": selectors.update_due_date(region, quarter),
+            "due": update_due_date(region, quarter),
             "update": instance if instance.pk else None,
             "form": form,
             "evidence_form": evidence_form,

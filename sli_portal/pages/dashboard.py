@@ -17,13 +17,8 @@ from django.utils import timezone
 
 from peer_challenges.services import STATUS_LABELS, STATUS_TAG_CLASSES, STATUSES, region_cycle_statuses
 from priorities.models import PriorityArea
-from priorities.selectors import (
-    objectives_missing_update,
-    overdue_meeting_actions,
-    rag_matrix,
-    upcoming_meetings,
-    update_due_date,
-)
+from priorities.reporting import QuarterProgress, reporting_calendar
+from priorities.selectors import overdue_meeting_actions, rag_matrix, upcoming_meetings
 from programmes.models import ActionPlan, Event, Region
 from programmes.selectors import upcoming_events
 from sli_portal.core.quarters import Quarter
@@ -89,21 +84,19 @@ class RegionDashboard:
     plan: ActionPlan | None = None
     quarters: list[Quarter] = field(default_factory=list)
     matrix: list[MatrixRow] = field(default_factory=list)
-    # The last closed quarter of the plan, the date its updates are due, and the signed-off
-    # objectives still without a submitted update for it.
+    # The headline: the plan's last due quarter, the date its updates were due, and the
+    # objectives that owed one and have none submitted (overdue). Then the quarter being
+    # collected ("3 of 16 submitted, due 14 January 2027"). See priorities.reporting.
     reporting_quarter: Quarter | None = None
     updates_due_on: datetime.date | None = None
     missing_updates: list = field(default_factory=list)
+    collecting: QuarterProgress | None = None
     overdue_actions: list = field(default_factory=list)
     upcoming_meetings: list = field(default_factory=list)
     upcoming_events: list[Event] = field(default_factory=list)
     cycle_counts: list[CycleCount] = field(default_factory=list)
     next_visits: list = field(default_factory=list)
     peer_challenge_schedule_url: str = ""
-
-    @property
-    def updates_overdue(self) -> bool:
-        return self.updates_due_on is not None and self.today > self.updates_due_on
 
     @property
     def cycles_needing_attention(self) -> int:
@@ -141,15 +134,16 @@ def region_dashboard(region: Region, *, today: datetime.date | None = None) -> R
     dashboard.plan = ActionPlan.objects.filter(region=region, status=ActionPlan.Status.ACTIVE).first()
     plan = dashboard.plan
     if plan is not None:
-        current = Quarter.from_date(today)
-        dashboard.quarters = [quarter for quarter in plan.quarters if quarter <= current]
-        if dashboard.quarters:
+        plan.region = region  # read by the calendar's due dates: no second query
+        calendar = reporting_calendar(plan, today=today)
+        if calendar.last_due is not None:
+            headline = calendar.last_due.quarter
+            dashboard.quarters = [quarter for quarter in plan.quarters if quarter <= headline]
             dashboard.matrix = _matrix(plan, dashboard.quarters)
-        last_closed = current.previous()
-        if last_closed in plan.quarters:
-            dashboard.reporting_quarter = last_closed
-            dashboard.updates_due_on = update_due_date(region, last_closed)
-            dashboard.missing_updates = list(objectives_missing_update(plan, last_closed))
+            dashboard.reporting_quarter = headline
+            dashboard.updates_due_on = calendar.last_due.due
+            dashboard.missing_updates = calendar.overdue
+        dashboard.collecting = calendar.collecting
     dashboard.overdue_actions = list(overdue_meeting_actions(region, today))
     dashboard.upcoming_meetings = list(upcoming_meetings(region, today))
     dashboard.upcoming_events = list(upcoming_events(region, today=today))

@@ -17,14 +17,14 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from peer_challenges.models import PeerChallenge
 from peer_challenges.services import STATUS_LABELS, STATUSES, council_cycle
 from priorities.models import KeyObjective, PriorityArea, QuarterlyUpdate
-from priorities.selectors import update_due_date
+from priorities.reporting import last_due_quarter, overdue_counts, update_due_date
 from programmes.models import ActionPlan, LocalAuthority, Region
 from sli_portal.core.pdf import render_pdf
 from sli_portal.core.quarters import Quarter
@@ -43,18 +43,17 @@ class RegionRollUp:
     matrix: list[MatrixRow] = field(default_factory=list)
     # Region-wide RAG counts per quarter (the sum of the matrix's column).
     totals: list[MatrixCell] = field(default_factory=list)
+    # The region's headline: its last due quarter (priorities.reporting), when its updates were
+    # due, and how many objectives that owed one have none submitted (overdue).
     reporting_quarter: Quarter | None = None
     updates_due_on: datetime.date | None = None
     missing_updates: int = 0
-    # True once the due date has passed with updates still missing.
-    updates_overdue: bool = False
     cycle_counts: list[CycleCount] = field(default_factory=list)
 
     @property
     def latest_total(self) -> MatrixCell | None:
-        """The last quarter with a submitted update, else the last quarter shown."""
-        with_updates = [cell for cell in self.totals if cell.total]
-        return with_updates[-1] if with_updates else (self.totals[-1] if self.totals else None)
+        """The RAG counts of the last due quarter: never a quarter still being collected."""
+        return next((cell for cell in self.totals if cell.quarter == self.reporting_quarter), None)
 
 
 @dataclass
@@ -94,21 +93,6 @@ def _rag_counts(plans: list[ActionPlan], quarters: list[Quarter]) -> dict[int, d
     return counts
 
 
-def _missing_updates(plans: list[ActionPlan], quarter: Quarter) -> dict[int, int]:
-    """Plan id → signed-off objectives without a submitted update for `quarter`; one query."""
-
-    submitted = QuarterlyUpdate.objects.submitted().filter(key_objective=OuterRef("pk"), quarter=quarter)
-    rows = (
-        KeyObjective.objects.signed_off()
-        .filter(plan__in=[p.pk for p in plans if quarter in p.quarters])
-        .filter(~Exists(submitted))
-        .values_list("plan_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return dict(rows)
-
-
 def _cycle_counts(regions: list[Region], today: datetime.date) -> dict[int, list[CycleCount]]:
     """Region id → peer-challenge cycle status counts of its active councils; two queries."""
 
@@ -141,13 +125,12 @@ def national_overview(*, today: datetime.date | None = None) -> NationalOverview
     challenges; seven queries whatever the number of regions."""
 
     today = today or timezone.localdate()
-    current = Quarter.from_date(today)
-    quarters = [current]
+    regions = list(Region.objects.order_by("name"))
+    last_due = {region.pk: last_due_quarter(region, today) for region in regions}
+    quarters = [max(last_due.values(), default=last_due_quarter(Region(), today))]
     while len(quarters) < QUARTERS_SHOWN:
         quarters.insert(0, quarters[0].previous())
-    last_closed = current.previous()
 
-    regions = list(Region.objects.order_by("name"))
     plans = {plan.region_id: plan for plan in ActionPlan.objects.filter(status=ActionPlan.Status.ACTIVE)}
     areas: dict[int, list] = defaultdict(list)
     for area in (
@@ -155,7 +138,9 @@ def national_overview(*, today: datetime.date | None = None) -> NationalOverview
     ):
         areas[area.plan_id].append(area)
     rag = _rag_counts(list(plans.values()), quarters)
-    missing = _missing_updates(list(plans.values()), last_closed)
+    for plan in plans.values():
+        plan.region = next(region for region in regions if region.pk == plan.region_id)
+    missing = overdue_counts(list(plans.values()), today=today)
     cycles = _cycle_counts(regions, today)
 
     rollups = []
@@ -163,19 +148,20 @@ def national_overview(*, today: datetime.date | None = None) -> NationalOverview
         rollup = RegionRollUp(region, plans.get(region.pk), cycle_counts=cycles[region.pk])
         plan = rollup.plan
         if plan is not None:
-            plan.region = region  # no query when the template links to it
+            headline = last_due[region.pk]
+            # Updates of quarters after the region's last due quarter are still being collected: a
+            # board reads the position at the last due quarter, never one early update.
             region_totals: dict[Quarter, Counter] = defaultdict(Counter)
             for area in areas[plan.pk]:
-                by_quarter = rag.get(area.pk, {})
+                by_quarter = {q: c for q, c in rag.get(area.pk, {}).items() if q <= headline}
                 rollup.matrix.append(MatrixRow(area, _cells(quarters, by_quarter)))
                 for quarter, counter in by_quarter.items():
                     region_totals[quarter].update(counter)
             rollup.totals = _cells(quarters, region_totals)
-            if last_closed in plan.quarters:
-                rollup.reporting_quarter = last_closed
-                rollup.updates_due_on = update_due_date(region, last_closed)
+            if headline in plan.quarters:
+                rollup.reporting_quarter = headline
+                rollup.updates_due_on = update_due_date(region, headline)
                 rollup.missing_updates = missing.get(plan.pk, 0)
-                rollup.updates_overdue = rollup.missing_updates > 0 and today > rollup.updates_due_on
         rollups.append(rollup)
     return NationalOverview(today, quarters, rollups)
 

@@ -21,17 +21,13 @@ def cell_texts(dashboard, number):
     return {cell.quarter: cell.text for cell in row.cells}
 
 
-def test_the_matrix_counts_submitted_rag_per_priority_and_quarter_up_to_today(region, plan, progress):
+def test_the_matrix_counts_submitted_rag_per_priority_and_quarter_up_to_the_last_due_quarter(region, plan, progress):
     dashboard = region_dashboard(region, today=TODAY)
-    assert dashboard.quarters == [Q1, Q2, Q3, Quarter(2024, 4)]
-    assert cell_texts(dashboard, 1) == {Q1: "1 red", Q2: "1 amber", Q3: "1 green", Quarter(2024, 4): "No updates"}
+    # 20 January 2025: Q3 was due on 14 January; Q4 is being collected and is no column.
+    assert dashboard.quarters == [Q1, Q2, Q3]
+    assert cell_texts(dashboard, 1) == {Q1: "1 red", Q2: "1 amber", Q3: "1 green"}
     # Objective 2's Q3 update is still a draft: it does not count.
-    assert cell_texts(dashboard, 2) == {
-        Q1: "1 amber",
-        Q2: "No updates",
-        Q3: "No updates",
-        Quarter(2024, 4): "No updates",
-    }
+    assert cell_texts(dashboard, 2) == {Q1: "1 amber", Q2: "No updates", Q3: "No updates"}
 
 
 def test_a_cell_lists_worst_first_in_words(region, plan, priority_1, objective_1):
@@ -48,14 +44,18 @@ def test_objectives_without_a_submitted_update_are_overdue_after_the_due_date(re
     dashboard = region_dashboard(region, today=TODAY)
     assert dashboard.reporting_quarter == Q3
     assert dashboard.updates_due_on == datetime.date(2025, 1, 14)
-    assert dashboard.updates_overdue
     # The proposed objective is not expected to report; objective 2 has only a draft.
     assert dashboard.missing_updates == [objective_2]
 
 
-def test_before_the_due_date_the_missing_updates_are_due_not_overdue(region, plan, progress):
-    dashboard = region_dashboard(region, today=datetime.date(2025, 1, 10))
-    assert dashboard.missing_updates and not dashboard.updates_overdue
+def test_on_the_due_day_the_quarter_is_still_being_collected(region, plan, progress, objective_2):
+    dashboard = region_dashboard(region, today=datetime.date(2025, 1, 14))
+    # The headline stays on Q2 (due 14 October), where objective 2 never submitted.
+    assert dashboard.reporting_quarter == Q2
+    assert dashboard.missing_updates == [objective_2]
+    assert dashboard.collecting.summary == "2024/25 Q3: 1 of 2 submitted, due 14 January 2025"
+    # The day after, Q3 is the headline and its missing update is overdue.
+    assert region_dashboard(region, today=datetime.date(2025, 1, 15)).reporting_quarter == Q3
 
 
 def test_a_plan_not_started_has_no_quarters(region):
@@ -107,11 +107,12 @@ def test_the_dashboard_page_issues_a_fixed_number_of_queries(
     grow(region, plan, factor)
     client.force_login(coordinator)
     # session, user; navigation: memberships, leads a priority; access; active plan; priority
-    # areas; RAG matrix; missing updates; overdue actions; upcoming meetings; events; councils;
-    # their peer challenges; the session save (savepoint, update, release).
+    # areas; RAG matrix; the last due and the collecting quarter's owed objectives (2); overdue
+    # actions; upcoming meetings; events; councils; their peer challenges; the session save
+    # (savepoint, update, release).
     with (
         time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False),
-        django_assert_max_num_queries(18),
+        django_assert_max_num_queries(19),
     ):
         response = client.get(reverse("dashboard", args=[region.slug]))
     assert response.status_code == 200

@@ -83,11 +83,14 @@ def test_every_region_shows_its_rag_counts_and_missing_updates(region, other_reg
     overview = national_overview(today=TODAY)
     by_slug = {rollup.region.slug: rollup for rollup in overview.regions}
     south_west = by_slug["south-west"]
-    assert overview.quarters == [Q1, Q2, Q3, Q3.next()]
+    # 20 January 2025: Q3's updates were due on 14 January, so Q3 is the last due quarter and
+    # the columns end there; Q4 is still being collected and is no column of the board's view.
+    assert overview.quarters == [Q1.previous(), Q1, Q2, Q3]
     assert south_west.plan == plan
-    assert [cell.text for cell in south_west.totals] == ["1 red, 1 amber", "1 amber", "1 green", "No updates"]
+    assert [cell.text for cell in south_west.totals] == ["No updates", "1 red, 1 amber", "1 amber", "1 green"]
+    assert south_west.latest_total.quarter == Q3
     # Objective 2's Q3 update is a draft: missing, and overdue since 14 January.
-    assert south_west.reporting_quarter == Q3 and south_west.missing_updates == 1 and south_west.updates_overdue
+    assert south_west.reporting_quarter == Q3 and south_west.missing_updates == 1
     assert by_slug["north-east"].plan is None and by_slug["north-east"].matrix == []
 
 
