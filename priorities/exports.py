@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -260,13 +261,6 @@ def _parse_date(value) -> datetime.date:
     raise ValueError(text)
 
 
-def _parse_number(value) -> int:
-    text = _cell_text(value)
-    if not re.fullmatch(r"\d{1,4}", text) or int(text) < 1:
-        raise ValueError(text)
-    return int(text)
-
-
 class _Leads:
     """Finds a priority's lead among the region's members: by e-mail, else by full name."""
 
@@ -282,11 +276,135 @@ class _Leads:
         return matches[0] if len(matches) == 1 else None
 
 
+class _CellField(forms.Field):
+    """A spreadsheet cell: any type openpyxl or csv hands over, read as text first."""
+
+    def to_python(self, value):
+        return _cell_text(value)
+
+
+class _NumberCell(_CellField):
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        if not re.fullmatch(r"\d{1,4}", text) or int(text) < 1:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
+
+
+class _TitleCell(_CellField):
+    """A title on one line: a line break typed in a spreadsheet cell becomes a space."""
+
+    def to_python(self, value):
+        text = " ".join(super().to_python(value).split())
+        if len(text) > TITLE_LENGTH:
+            raise ValidationError(self.error_messages["too_long"], code="too_long")
+        return text
+
+
+class _DateCell(_CellField):
+    def to_python(self, value):
+        if not _cell_text(value):
+            return None
+        try:
+            return _parse_date(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class PlanRowForm(forms.Form):
+    """One row of an export-format file: each cell validated, with a message naming it."""
+
+    priority_number = _NumberCell(
+        error_messages={
+            "required": "enter the priority number",
+            "invalid": "the priority number must be a whole number from 1, like 2",
+        }
+    )
+    priority_title = _TitleCell(
+        error_messages={
+            "required": "enter the priority title",
+            "too_long": f"the priority title must be {TITLE_LENGTH} characters or fewer",
+        }
+    )
+    lead = _CellField(required=False)
+    lead_email = _CellField(required=False)
+    objective_number = _NumberCell(
+        required=False,
+        error_messages={
+            "required": "enter the objective number",
+            "invalid": "the objective number must be a whole number from 1, like 14",
+        },
+    )
+    objective_title = _TitleCell(
+        required=False,
+        error_messages={
+            "required": "enter the objective title",
+            "too_long": f"the objective title must be {TITLE_LENGTH} characters or fewer",
+        },
+    )
+    objective_description = _CellField(required=False)
+    target_date = _DateCell(
+        required=False, error_messages={"invalid": "the target date must be a real date, like 31/03/2026"}
+    )
+
+    COLUMNS = {
+        "priority_number": PRIORITY_NUMBER,
+        "priority_title": PRIORITY_TITLE,
+        "lead": LEAD,
+        "lead_email": LEAD_EMAIL,
+        "objective_number": OBJECTIVE_NUMBER,
+        "objective_title": OBJECTIVE_TITLE,
+        "objective_description": OBJECTIVE_DESCRIPTION,
+        "target_date": TARGET_DATE,
+    }
+    OBJECTIVE_FIELDS = ("objective_number", "objective_title", "objective_description", "target_date")
+
+    def __init__(self, row: list, *, positions: dict[str, int], leads: _Leads):
+        data = {}
+        for name, column in self.COLUMNS.items():
+            position = positions.get(column)
+            data[name] = row[position] if position is not None and position < len(row) else None
+        super().__init__(data)
+        self.leads = leads
+
+    @property
+    def has_objective(self) -> bool:
+        """A row may name a priority area alone, with no objective yet."""
+        return any(_cell_text(self.data[name]) for name in self.OBJECTIVE_FIELDS)
+
+    def clean_lead_email(self):
+        name, email = self.cleaned_data.get("lead", ""), self.cleaned_data["lead_email"]
+        self.cleaned_data["lead_user"] = None
+        if name or email:
+            lead = self.leads.find(name, email)
+            if lead is None:
+                raise ValidationError(
+                    f"the DPH lead “{email or name}” is not a member of the network: "
+                    "enter a member’s e-mail or leave it empty"
+                )
+            self.cleaned_data["lead_user"] = lead
+        return email
+
+    def clean(self):
+        if self.has_objective:
+            for name in ("objective_number", "objective_title"):
+                if name not in self.errors and not self.cleaned_data.get(name):
+                    self.add_error(name, self.fields[name].error_messages["required"])
+        return self.cleaned_data
+
+    def problems(self) -> list[str]:
+        return [message for errors in self.errors.values() for message in errors]
+
+
 def parse_plan_table(rows: list[list], *, region: Region) -> list[ImportedPriority]:
     """Priority areas and objectives from the rows of an export-format file.
 
-    Every problem is collected, each naming its row (as the spreadsheet numbers it, the header
-    being row 1) and column, and raised together so the user fixes the file in one go.
+    Each row is checked by a PlanRowForm; what spans rows (one title and lead per priority,
+    objective numbers unique across the plan) is checked here. Every problem is collected, each
+    naming its row (as the spreadsheet numbers it, the header being row 1), and raised together
+    so the user fixes the file in one go.
     """
     if not rows:
         raise ValidationError("The selected file is empty")
@@ -308,90 +426,28 @@ def parse_plan_table(rows: list[list], *, region: Region) -> list[ImportedPriori
     priorities: dict[int, ImportedPriority] = {}
     objective_rows: dict[int, int] = {}
     leads = _Leads(region)
-
     for row_number, row in enumerate(body, start=2):
-
-        def cell(column: str, row=row):
-            position = positions.get(column)
-            return row[position] if position is not None and position < len(row) else None
-
-        def problem(message: str, row_number=row_number):
-            errors.append(f"Row {row_number}: {message}")
-
-        priority_number = None
-        if not _cell_text(cell(PRIORITY_NUMBER)):
-            problem("enter the priority number")
-        else:
-            try:
-                priority_number = _parse_number(cell(PRIORITY_NUMBER))
-            except ValueError:
-                problem("the priority number must be a whole number from 1, like 2")
-        priority_title = _cell_text(cell(PRIORITY_TITLE))
-        if not priority_title:
-            problem("enter the priority title")
-        elif len(priority_title) > TITLE_LENGTH:
-            problem(f"the priority title must be {TITLE_LENGTH} characters or fewer")
-        lead_name, lead_email = _cell_text(cell(LEAD)), _cell_text(cell(LEAD_EMAIL))
-        lead = None
-        if lead_name or lead_email:
-            lead = leads.find(lead_name, lead_email)
-            if lead is None:
-                who = lead_email or lead_name
-                problem(
-                    f"the DPH lead “{who}” is not a member of the network: enter a member’s e-mail or leave it empty"
-                )
-
-        priority = None
-        if priority_number is not None and priority_title:
-            priority = priorities.get(priority_number)
-            if priority is None:
-                priority = priorities[priority_number] = ImportedPriority(
-                    priority_number, priority_title, row_number, lead
-                )
-            elif priority.title != priority_title:
-                problem(
-                    f"priority {priority_number} is called “{priority.title}” in row {priority.row}: "
-                    "use the same priority title"
-                )
-            elif lead is not None and priority.lead is not None and lead != priority.lead:
-                problem(f"priority {priority_number} has another DPH lead in row {priority.row}: use the same lead")
-            elif lead is not None and priority.lead is None:
-                priority.lead = lead
-
-        objective_number_text = _cell_text(cell(OBJECTIVE_NUMBER))
-        objective_title = _cell_text(cell(OBJECTIVE_TITLE))
-        description = _cell_text(cell(OBJECTIVE_DESCRIPTION))
-        target_text = _cell_text(cell(TARGET_DATE))
-        if not (objective_number_text or objective_title or description or target_text):
-            continue  # a priority area without objectives
-        objective_number = None
-        if not objective_number_text:
-            problem("enter the objective number")
-        else:
-            try:
-                objective_number = _parse_number(cell(OBJECTIVE_NUMBER))
-            except ValueError:
-                problem("the objective number must be a whole number from 1, like 14")
-        if objective_number is not None:
-            if objective_number in objective_rows:
-                problem(
-                    f"Key Objective {objective_number} is already in row {objective_rows[objective_number]}: "
+        form = PlanRowForm(row, positions=positions, leads=leads)
+        valid = form.is_valid()
+        problems = form.problems()
+        data = form.cleaned_data
+        priority = _priority_of_row(priorities, data, row_number, problems)
+        if form.has_objective:
+            number = data.get("objective_number")
+            if number is not None and number in objective_rows:
+                problems.append(
+                    f"Key Objective {number} is already in row {objective_rows[number]}: "
                     "objective numbers must be unique across the plan"
                 )
-            else:
-                objective_rows[objective_number] = row_number
-        if not objective_title:
-            problem("enter the objective title")
-        elif len(objective_title) > TITLE_LENGTH:
-            problem(f"the objective title must be {TITLE_LENGTH} characters or fewer")
-        target_date = None
-        if target_text:
-            try:
-                target_date = _parse_date(cell(TARGET_DATE))
-            except ValueError:
-                problem("the target date must be a real date, like 31/03/2026")
-        if priority is not None and objective_number is not None and objective_title:
-            priority.objectives.append(ImportedObjective(objective_number, objective_title, description, target_date))
+            elif number is not None:
+                objective_rows[number] = row_number
+            if valid and priority is not None and not problems:
+                priority.objectives.append(
+                    ImportedObjective(
+                        number, data["objective_title"], data["objective_description"], data["target_date"]
+                    )
+                )
+        errors.extend(f"Row {row_number}: {problem}" for problem in problems)
 
     if errors:
         shown = errors[:MAX_ERRORS_SHOWN]
@@ -399,3 +455,23 @@ def parse_plan_table(rows: list[list], *, region: Region) -> list[ImportedPriori
             shown.append(f"and {len(errors) - MAX_ERRORS_SHOWN} more problems: fix these and import again")
         raise ValidationError(shown)
     return [priorities[number] for number in sorted(priorities)]
+
+
+def _priority_of_row(priorities: dict, data: dict, row_number: int, problems: list[str]):
+    """The row's priority area: the first row naming a number defines it, later rows must
+    agree on its title and lead. Problems are added to `problems`."""
+    number, title, lead = data.get("priority_number"), data.get("priority_title"), data.get("lead_user")
+    if number is None or not title:
+        return None
+    priority = priorities.get(number)
+    if priority is None:
+        priority = priorities[number] = ImportedPriority(number, title, row_number, lead)
+    elif priority.title != title:
+        problems.append(
+            f"priority {number} is called “{priority.title}” in row {priority.row}: use the same priority title"
+        )
+    elif lead is not None and priority.lead is not None and lead != priority.lead:
+        problems.append(f"priority {number} has another DPH lead in row {priority.row}: use the same lead")
+    elif lead is not None and priority.lead is None:
+        priority.lead = lead
+    return priority

@@ -483,3 +483,26 @@ def test_an_ordinary_workbook_passes_the_guard(region, dph_lead):
     content = xlsx_bytes([HEADER, row("1", "First", "1"), row("2", "Second", "2")])
     rows = spreadsheets.read_first_sheet(content, max_rows=10, max_columns=50, too_long="too long")
     assert [r[:2] for r in rows] == [HEADER[:2], ["1", "First"], ["2", "Second"]]
+
+
+def test_a_line_break_typed_in_a_title_cell_becomes_a_space(region):
+    [priority] = exports.parse_plan_table(
+        [HEADER, row("1", "Healthy\nplaces", "1", "Smoke-free\r\nhomes")], region=region
+    )
+    assert (priority.title, priority.objectives[0].title) == ("Healthy places", "Smoke-free homes")
+
+
+def test_each_row_is_checked_by_its_own_form(region):
+    form = exports.PlanRowForm(
+        ["x", "", "", "", "0", "t" * 201, "", "31/02/2026"],
+        positions={name: index for index, name in enumerate(HEADER[:8])},
+        leads=exports._Leads(region),
+    )
+    assert not form.is_valid()
+    assert form.problems() == [
+        "the priority number must be a whole number from 1, like 2",
+        "enter the priority title",
+        "the objective number must be a whole number from 1, like 14",
+        "the objective title must be 200 characters or fewer",
+        "the target date must be a real date, like 31/03/2026",
+    ]
