@@ -15,7 +15,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from programmes import services as programme_services
-from programmes.access import RegionAccess
+from programmes.access import RegionAccess, region_access
 from programmes.models import ActionPlan, Membership, Region
 from sli_portal.core.quarters import Quarter
 
@@ -30,6 +30,14 @@ UPDATE_FIELDS = ["rag_status", "progress", "achievements", "risks_and_issues", "
 def can_write_updates(*, user, access: RegionAccess, priority_area: PriorityArea) -> bool:
     """The coordinator, or the DPH lead or deputy of the priority area who still reads the region."""
     return access.can_coordinate or (access.can_read and priority_area.is_led_by(user))
+
+
+def check_can_write_updates(*, user, priority_area: PriorityArea) -> None:
+    """Refuse (PermissionDenied) anyone who may not write the priority area's updates: the
+    services ask it themselves, whatever page or job calls them."""
+    access = region_access(user, priority_area.plan.region)
+    if not can_write_updates(user=user, access=access, priority_area=priority_area):
+        raise PermissionDenied
 
 
 def can_read_update(*, user, access: RegionAccess, update: QuarterlyUpdate) -> bool:
@@ -206,6 +214,7 @@ def save_update(
     UPDATE ... WHERE version = n: if someone saved in between, nothing is written and
     UpdateConflict carries their values. Submitting sets submitted_at once; later edits keep it.
     """
+    check_can_write_updates(user=by, priority_area=objective.priority_area)
     objective.plan.check_editable()
     if submit and not (values.get("progress") or "").strip():
         raise ValidationError({"progress": "Enter the progress narrative before you submit the update"})
@@ -247,6 +256,7 @@ def save_update(
 
 
 def add_evidence(*, update: QuarterlyUpdate, by, title: str, link: str = "", file=None) -> Evidence:
+    check_can_write_updates(user=by, priority_area=update.key_objective.priority_area)
     update.key_objective.plan.check_editable()
     evidence = Evidence(update=update, title=title, link=link, added_by=by)
     if file is not None:
@@ -257,7 +267,8 @@ def add_evidence(*, update: QuarterlyUpdate, by, title: str, link: str = "", fil
     return evidence
 
 
-def delete_evidence(*, evidence: Evidence) -> None:
+def delete_evidence(*, evidence: Evidence, by) -> None:
+    check_can_write_updates(user=by, priority_area=evidence.update.key_objective.priority_area)
     evidence.update.key_objective.plan.check_editable()
     stored = evidence.file.name if evidence.file else ""
     storage = evidence.file.storage if evidence.file else None

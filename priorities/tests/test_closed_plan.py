@@ -92,7 +92,7 @@ def _write_paths(plan, coordinator):
             "add evidence",
             lambda: services.add_evidence(update=update, by=coordinator, title="Late", link="https://a.example"),
         ),
-        ("delete evidence", lambda: services.delete_evidence(evidence=evidence)),
+        ("delete evidence", lambda: services.delete_evidence(evidence=evidence, by=coordinator)),
         ("record a meeting", new_meeting),
         (
             "add a meeting action",

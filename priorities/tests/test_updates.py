@@ -323,3 +323,18 @@ def test_members_read_submitted_updates_but_not_drafts(client, region, member, u
     page = client.get(reverse("objective_detail", args=[region.slug, objective_1.pk])).content.decode()
     assert "Submitted words." not in page
     assert "The update is being drafted." in page
+
+
+def test_the_services_refuse_someone_who_may_not_write_the_update(objective_1, member, evidence_1):
+    """The permission is the service's own: a page or a job that forgot to check cannot write."""
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.save_update(
+            objective=objective_1, quarter=QUARTER, by=member, version=0, values=form_data(), submit=False
+        )
+    with pytest.raises(PermissionDenied):
+        services.add_evidence(update=evidence_1.update, by=member, title="Mine", link="https://example.org")
+    with pytest.raises(PermissionDenied):
+        services.delete_evidence(evidence=evidence_1, by=member)
+    assert evidence_1.update.evidence.count() == 1

@@ -171,7 +171,7 @@ def evidence_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ):
         raise PermissionDenied
     try:
-        services.delete_evidence(evidence=evidence)
+        services.delete_evidence(evidence=evidence, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
