@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Region
+from .models import ActionPlan, Membership, Region
 
 Role = Membership.Role
 
@@ -108,6 +108,13 @@ def get_region_for_user(request, slug: str, *, need: str = "read") -> tuple[Regi
     access = region_access(request.user, region)
     check_access(request, access, need)
     return region, access
+
+
+def get_plan_for_user(request, slug: str, plan_id: int, *, need: str = "read"):
+    """The URL's region, the user's access to it and the plan looked up inside it (404 outside)."""
+    region, access = get_region_for_user(request, slug, need=need)
+    plan = get_object_or_404(ActionPlan.objects.select_related("region", "builds_on"), pk=plan_id, region=region)
+    return region, access, plan
 
 
 def check_access(request, access: RegionAccess, need: str) -> None:

@@ -15,19 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sli_portal.core.forms import add_service_errors
 
 from . import services
-from .access import get_region_for_user
+from .access import get_plan_for_user, get_region_for_user
 from .filters import EventFilter, PlanFilter
 from .forms import EventForm, PlanForm, PlanStatusForm
-from .models import ActionPlan, Event
+from .models import Event
 from .selectors import region_events, region_plans
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def _get_plan(request: HttpRequest, slug: str, plan_id: int, *, need: str = "read"):
-    region, access = get_region_for_user(request, slug, need=need)
-    plan = get_object_or_404(ActionPlan.objects.select_related("region", "builds_on"), pk=plan_id, region=region)
-    return region, access, plan
 
 
 def _get_event(request: HttpRequest, slug: str, event_id: int, *, need: str = "coordinate"):
@@ -62,7 +56,7 @@ def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @GET_POST
 def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id, need="coordinate")
+    region, access, plan = get_plan_for_user(request, slug, plan_id, need="coordinate")
     if not plan.is_editable():
         messages.error(request, "A closed plan cannot be changed")
         return redirect("plan_detail", region.slug, plan.pk)
@@ -80,7 +74,7 @@ def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
 @require_POST
 def plan_status(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id, need="coordinate")
+    region, access, plan = get_plan_for_user(request, slug, plan_id, need="coordinate")
     form = PlanStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Select a status for the plan")

@@ -6,13 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from programmes import services as programme_services
-from programmes.access import get_region_for_user
+from programmes.access import get_plan_for_user, get_region_for_user
 from programmes.forms import CopyPlanForm, PlanImportForm
-from programmes.models import ActionPlan
 from sli_portal.core.forms import add_service_errors
 from sli_portal.core.http import attachment
 
@@ -22,15 +21,9 @@ from ..selectors import plan_overview
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
-def _get_plan(request: HttpRequest, slug: str, plan_id: int, *, need: str = "read"):
-    region, access = get_region_for_user(request, slug, need=need)
-    plan = get_object_or_404(ActionPlan.objects.select_related("region", "builds_on"), pk=plan_id, region=region)
-    return region, access, plan
-
-
 @require_GET
 def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id)
+    region, access, plan = get_plan_for_user(request, slug, plan_id)
     transitions = [
         (to, programme_services.TRANSITION_ACTIONS[to]) for to in programme_services.allowed_transitions(plan)
     ]
@@ -47,7 +40,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
 @GET_POST
 def plan_copy(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id, need="coordinate")
+    region, access, plan = get_plan_for_user(request, slug, plan_id, need="coordinate")
     form = CopyPlanForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,13 +82,13 @@ def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def plan_export_csv(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id)
+    region, access, plan = get_plan_for_user(request, slug, plan_id)
     return attachment(exports.export_csv(plan), "text/csv; charset=utf-8", exports.export_filename(plan, "csv"))
 
 
 @require_GET
 def plan_export_xlsx(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id)
+    region, access, plan = get_plan_for_user(request, slug, plan_id)
     return attachment(
         exports.export_xlsx(plan),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -105,5 +98,5 @@ def plan_export_xlsx(request: HttpRequest, slug: str, plan_id: int) -> HttpRespo
 
 @require_GET
 def plan_export_pdf(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = _get_plan(request, slug, plan_id)
+    region, access, plan = get_plan_for_user(request, slug, plan_id)
     return attachment(exports.export_pdf(plan), "application/pdf", exports.export_filename(plan, "pdf"))
