@@ -10,7 +10,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from programmes.models import ActionPlan, Region
@@ -41,23 +41,26 @@ def latest_submitted_updates(plan: ActionPlan) -> dict[int, QuarterlyUpdate]:
     return {update.key_objective_id: update for update in updates}
 
 
-def rag_matrix(plan: ActionPlan, quarters: list[Quarter]) -> dict[int, dict[Quarter, Counter]]:
+def rag_matrix(plans: ActionPlan | list[ActionPlan], quarters: list[Quarter]) -> dict[int, dict[Quarter, Counter]]:
     """Priority area id → quarter → Counter of the RAG statuses of submitted updates of
-    signed-off objectives (a headline never counts a proposal); one query.
+    signed-off objectives (a headline never counts a proposal), for one plan or several (the
+    national view); one query, counted in the database.
 
-    Every priority area of the plan with a submitted update in `quarters` has an entry, and
-    every requested quarter is present under it (an empty Counter when nothing was submitted).
+    Every priority area with a submitted update in `quarters` has an entry, and every requested
+    quarter is present under it (an empty Counter when nothing was submitted).
     """
+    plans = [plans] if isinstance(plans, ActionPlan) else plans
     rows = (
         QuarterlyUpdate.objects.submitted()
         .of_signed_off_objectives()
-        .filter(key_objective__plan=plan, quarter__in=[q.code for q in quarters])
+        .filter(key_objective__plan__in=[plan.pk for plan in plans], quarter__in=[q.code for q in quarters])
         .values_list("key_objective__priority_area_id", "quarter", "rag_status")
+        .annotate(n=Count("pk"))
         .order_by()
     )
     matrix: dict[int, dict[Quarter, Counter]] = defaultdict(lambda: {quarter: Counter() for quarter in quarters})
-    for priority_area_id, quarter, rag_status in rows:
-        matrix[priority_area_id][quarter][rag_status] += 1
+    for priority_area_id, quarter, rag_status, count in rows:
+        matrix[priority_area_id][quarter][rag_status] += count
     return dict(matrix)
 
 

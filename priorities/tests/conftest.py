@@ -63,14 +63,14 @@ def action_1(meeting_1, member):
 
 
 @pytest.fixture
-def council(region):
+def somerset(region):
     return LocalAuthorityFactory(region=region, name="Somerset", gss_code="E06000066")
 
 
 @pytest.fixture
-def project_1(region, council, objective_1):
+def project_1(region, somerset, objective_1):
     project = ProjectFactory(region=region, title="Smoke-free homes QI", badged_on=datetime.date(2024, 9, 1))
-    project.councils.add(council)
+    project.councils.add(somerset)
     project.key_objectives.add(objective_1)
     return project
 

@@ -22,17 +22,17 @@ def project_form(**fields):
 
 
 def test_the_coordinator_registers_a_project_with_councils_and_objectives(
-    client, region, coordinator, council, objective_1
+    client, region, coordinator, somerset, objective_1
 ):
     client.force_login(coordinator)
     response = client.post(
         reverse("project_create", args=[region.slug]),
-        project_form(councils=[council.pk], key_objectives=[objective_1.pk]),
+        project_form(councils=[somerset.pk], key_objectives=[objective_1.pk]),
     )
     project = Project.objects.get()
     assert response.status_code == 302
     assert project.region == region
-    assert list(project.councils.all()) == [council]
+    assert list(project.councils.all()) == [somerset]
     assert list(project.key_objectives.all()) == [objective_1]
 
 
@@ -72,13 +72,13 @@ def test_the_coordinator_edits_a_project(client, region, coordinator, project_1)
     assert not project_1.councils.exists()
 
 
-def test_the_list_filters_by_status_and_council(client, region, member, project_1, council):
+def test_the_list_filters_by_status_and_council(client, region, member, project_1, somerset):
     ProjectFactory(region=region, title="Paused work", status=Project.Status.PAUSED)
     client.force_login(member)
     url = reverse("project_list", args=[region.slug])
 
     assert [p.title for p in client.get(url, {"status": "paused"}).context["projects"]] == ["Paused work"]
-    assert [p.title for p in client.get(url, {"council": council.pk}).context["projects"]] == [project_1.title]
+    assert [p.title for p in client.get(url, {"council": somerset.pk}).context["projects"]] == [project_1.title]
     assert len(client.get(url).context["projects"]) == 2
 
 
@@ -90,11 +90,11 @@ def test_an_unknown_filter_value_is_not_a_500(client, region, member, project_1)
 
 @pytest.mark.parametrize("count", [1, 10])
 def test_project_list_has_a_bounded_number_of_queries(
-    client, region, member, council, objective_1, count, django_assert_max_num_queries
+    client, region, member, somerset, objective_1, count, django_assert_max_num_queries
 ):
     for _ in range(count):
         project = ProjectFactory(region=region)
-        project.councils.add(council)
+        project.councils.add(somerset)
         project.key_objectives.add(objective_1)
     client.force_login(member)
     # Plus three for the session save that renews the sign-in on every request (savepoint, update, release).

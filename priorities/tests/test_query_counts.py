@@ -21,7 +21,7 @@ from sli_portal.tests.plan_data import signed_off_objective
 pytestmark = pytest.mark.django_db
 
 
-def add_data(plan, council, start: int, count: int) -> None:
+def add_data(plan, somerset, start: int, count: int) -> None:
     """`count` priority areas, each with leads, two objectives with updates, meetings with an
     action, and a project linked to a council and an objective."""
     for number in range(start, start + count):
@@ -33,17 +33,17 @@ def add_data(plan, council, start: int, count: int) -> None:
         meeting = QuarterlyMeetingFactory(priority_area=area, quarter=Quarter(2024, 1))
         MeetingAction.objects.create(meeting=meeting, description="Do it", owner=area.lead)
         project = ProjectFactory(region=plan.region)
-        project.councils.add(council)
+        project.councils.add(somerset)
         project.key_objectives.add(objective)
 
 
 @pytest.mark.parametrize("name", ["my_priorities", "plan_priorities", "meeting_list", "project_list"])
 def test_list_pages_take_as_many_queries_for_10x_the_data(
-    client, region, plan, council, coordinator, queries_for, name
+    client, region, plan, somerset, coordinator, queries_for, name
 ):
     url = reverse(name, args=[region.slug, plan.pk] if name == "plan_priorities" else [region.slug])
     client.force_login(coordinator)
-    add_data(plan, council, start=1, count=1)
+    add_data(plan, somerset, start=1, count=1)
     once = queries_for(client, url)
-    add_data(plan, council, start=2, count=9)
+    add_data(plan, somerset, start=2, count=9)
     assert queries_for(client, url) == once

@@ -17,7 +17,7 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from peer_challenges.models import PeerChallenge
 from peer_challenges.services import STATUS_LABELS, STATUSES, council_cycle
 from priorities.models import KeyObjective, PriorityArea, QuarterlyUpdate
 from priorities.reporting import last_due_quarter, overdue_counts, update_due_date
+from priorities.selectors import rag_matrix
 from programmes.models import ActionPlan, LocalAuthority, Region
 from sli_portal.core.pdf import render_pdf
 from sli_portal.core.quarters import Quarter
@@ -75,24 +76,6 @@ def _cells(quarters: list[Quarter], by_quarter: dict[Quarter, Counter]) -> list[
     return cells
 
 
-def _rag_counts(plans: list[ActionPlan], quarters: list[Quarter]) -> dict[int, dict[Quarter, Counter]]:
-    """Priority area id → quarter → Counter of submitted RAG statuses, for every plan; one query
-    aggregated in SQL (priorities.selectors.rag_matrix reads one plan's rows one by one)."""
-
-    rows = (
-        QuarterlyUpdate.objects.submitted()
-        .of_signed_off_objectives()
-        .filter(key_objective__plan__in=[p.pk for p in plans], quarter__in=[q.code for q in quarters])
-        .values_list("key_objective__priority_area_id", "quarter", "rag_status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts: dict[int, dict[Quarter, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for area_id, quarter, rag, n in rows:
-        counts[area_id][quarter][rag] += n
-    return counts
-
-
 def _cycle_counts(regions: list[Region], today: datetime.date) -> dict[int, list[CycleCount]]:
     """Region id → peer-challenge cycle status counts of its active councils; two queries."""
 
@@ -137,7 +120,7 @@ def national_overview(*, today: datetime.date | None = None) -> NationalOverview
         PriorityArea.objects.filter(plan__in=list(plans.values())).select_related("lead").order_by("plan_id", "number")
     ):
         areas[area.plan_id].append(area)
-    rag = _rag_counts(list(plans.values()), quarters)
+    rag = rag_matrix(list(plans.values()), quarters)
     for plan in plans.values():
         plan.region = next(region for region in regions if region.pk == plan.region_id)
     missing = overdue_counts(list(plans.values()), today=today)
