@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 
 from peer_challenges.models import PeerChallenge
 from peer_challenges.reminders import send_peer_challenge_reminders
@@ -61,4 +62,6 @@ def test_the_region_address_is_used_without_a_coordinator(mailoutbox, region, co
 
 
 def test_the_task_runs_the_service(mailoutbox, coordinator, councils):
-    assert reminders_task.apply().get() >= 3
+    # The task reads today's date itself: the same day as the service tests above.
+    with time_machine.travel(datetime.datetime(2024, 11, 1, 9, tzinfo=datetime.UTC), tick=False):
+        assert reminders_task.apply().get() >= 3

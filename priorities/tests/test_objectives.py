@@ -201,8 +201,8 @@ def test_the_target_date_uses_the_govuk_date_input(client, region, coordinator, 
 
 
 def test_sign_off_records_who_when_and_the_note(client, region, sli_lead, proposed_objective):
-    client.force_login(sli_lead)
     with time_machine.travel(JULY_5, tick=False):
+        client.force_login(sli_lead)
         client.post(
             reverse("objective_sign_off", args=[region.slug, proposed_objective.pk]),
             {"note": "Agreed at the June network"},

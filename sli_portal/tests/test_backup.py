@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
@@ -43,7 +44,9 @@ def loaded_demo(django_db_setup, django_db_blocker, demo_media):
     back at the end, each test running in a savepoint of it. Without rendering snapshots, plus the
     rows the demo does not make: a rendered, published snapshot, a subscriber, a focus area and a
     recommendation."""
+    # The demo is built relative to its day: loaded (and read) on one pinned day.
     with (
+        time_machine.travel(datetime.datetime(2026, 11, 30, 10, tzinfo=datetime.UTC), tick=False),
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=demo_media, **DEMO_SETTINGS),
         transaction.atomic(),
