@@ -124,3 +124,18 @@ def test_the_page_shows_counts_as_text_in_a_captioned_table(client, region, plan
     assert "<caption" in page and '<th scope="row"' in page
     assert '<strong class="govuk-tag govuk-tag--red">1 red</strong>' in page
     assert "Overdue: 1 key objective has no submitted update for 2024/25 Q3, due by 14 January 2025." in page
+
+
+def test_a_cycle_status_has_the_same_colour_on_the_dashboard_as_on_the_schedule(client, region, plan, member):
+    from peer_challenges.services import STATUS_TAG_CLASSES
+
+    council = LocalAuthorityFactory(region=region, name="Cornwall")
+    PeerChallengeFactory(
+        local_authority=council, onsite_start=datetime.date(2020, 10, 5), onsite_end=datetime.date(2020, 10, 8)
+    )
+    with time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
+        client.force_login(member)
+        page = client.get(reverse("dashboard", args=[region.slug])).content.decode()
+    # Cornwall's last visit ended in October 2020: due from its fourth anniversary.
+    assert f'<strong class="govuk-tag {STATUS_TAG_CLASSES["due"]}">Due</strong>' in page
+    assert STATUS_TAG_CLASSES["due"] == "govuk-tag--yellow"
