@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from programmes.models import ActionPlan, Region
@@ -36,6 +37,29 @@ def last_due_quarter(region: Region, today: datetime.date) -> Quarter:
     while update_due_date(region, quarter) >= today:
         quarter = quarter.previous()
     return quarter
+
+
+def owed_quarters(objective: KeyObjective, quarters: list[Quarter]) -> set[Quarter]:
+    """Which of `quarters` the objective owes an update for; one query, asking
+    `KeyObjective.objects.owing` about each quarter."""
+    if not quarters or objective.pk is None:
+        return set()
+    flags = {
+        f"owes_{quarter.code}": Exists(KeyObjective.objects.owing(quarter).filter(pk=OuterRef("pk")))
+        for quarter in quarters
+    }
+    row = KeyObjective.objects.filter(pk=objective.pk).annotate(**flags).values(*flags).first() or {}
+    return {quarter for quarter in quarters if row.get(f"owes_{quarter.code}")}
+
+
+def check_owes(objective: KeyObjective, quarter: Quarter) -> None:
+    """Refuse an update the objective does not owe (shared/DESIGN.md): nothing accepts one."""
+    if not KeyObjective.objects.owing(quarter).filter(pk=objective.pk).exists():
+        if not objective.is_signed_off:
+            reason = "the network has not signed it off yet"
+        else:
+            reason = "it was signed off after that quarter, the quarter is outside its plan, or it is complete"
+        raise ValidationError(f"Key Objective {objective.number} owes no update for {quarter}: {reason}")
 
 
 def missing_updates(plan: ActionPlan, quarter: Quarter) -> QuerySet[KeyObjective]:

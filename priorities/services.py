@@ -20,6 +20,7 @@ from programmes.models import ActionPlan, Membership, Region
 from sli_portal.core.quarters import Quarter
 
 from .models import Evidence, KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
+from .reporting import check_owes
 
 UPDATE_FIELDS = ["rag_status", "progress", "achievements", "risks_and_issues", "next_steps"]
 
@@ -216,6 +217,7 @@ def save_update(
     """
     check_can_write_updates(user=by, priority_area=objective.priority_area)
     objective.plan.check_editable()
+    check_owes(objective, quarter)
     if submit and not (values.get("progress") or "").strip():
         raise ValidationError({"progress": "Enter the progress narrative before you submit the update"})
     values = {field: values[field] for field in UPDATE_FIELDS}

@@ -1,13 +1,19 @@
+import datetime
 import io
 import zipfile
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from priorities import services
 from priorities.models import Evidence, QuarterlyUpdate
 from priorities.tests.conftest import PDF, QUARTER
+from priorities.tests.factories import KeyObjectiveFactory
+from sli_portal.core.quarters import Quarter
 
 pytestmark = pytest.mark.django_db
 
@@ -338,3 +344,50 @@ def test_the_services_refuse_someone_who_may_not_write_the_update(objective_1, m
     with pytest.raises(PermissionDenied):
         services.delete_evidence(evidence=evidence_1, by=member)
     assert evidence_1.update.evidence.count() == 1
+
+
+# --- Only what an objective owes ---------------------------------------------------------
+
+
+def _signed_off_in_q3(priority_1):
+    return KeyObjectiveFactory(
+        priority_area=priority_1,
+        number=7,
+        title="Signed off in the third quarter",
+        sign_off_state="signed_off",
+        signed_off_at=timezone.make_aware(datetime.datetime(2024, 11, 30, 11)),
+    )
+
+
+def test_an_objective_page_offers_no_update_for_quarters_before_it_was_signed_off(client, region, dph_lead, priority_1):
+    objective = _signed_off_in_q3(priority_1)
+    with time_machine.travel(datetime.datetime(2024, 12, 2, 10, tzinfo=datetime.UTC), tick=False):
+        client.force_login(dph_lead)
+        page = client.get(reverse("objective_detail", args=[region.slug, objective.pk])).content.decode()
+    assert reverse("update_edit", args=[region.slug, objective.pk, Quarter(2024, 3).code]) in page
+    for earlier in (Quarter(2024, 1), Quarter(2024, 2)):
+        assert reverse("update_edit", args=[region.slug, objective.pk, earlier.code]) not in page
+        assert f">{earlier}<" not in page
+
+
+def test_an_update_not_owed_is_refused_and_nothing_is_saved(client, region, dph_lead, priority_1, proposed_objective):
+    objective = _signed_off_in_q3(priority_1)
+    with time_machine.travel(datetime.datetime(2024, 12, 2, 10, tzinfo=datetime.UTC), tick=False):
+        client.force_login(dph_lead)
+        too_early = client.post(
+            reverse("update_edit", args=[region.slug, objective.pk, Quarter(2024, 2).code]), form_data()
+        )
+        proposed = client.post(
+            reverse("update_edit", args=[region.slug, proposed_objective.pk, Quarter(2024, 3).code]), form_data()
+        )
+    assert (too_early.status_code, proposed.status_code) == (404, 404)
+    assert not QuarterlyUpdate.objects.exists()
+
+
+def test_the_update_service_refuses_an_update_not_owed(dph_lead, proposed_objective):
+    with pytest.raises(ValidationError) as error:
+        services.save_update(
+            objective=proposed_objective, quarter=QUARTER, by=dph_lead, version=0, values=form_data(), submit=False
+        )
+    assert "owes no update for 2024/25 Q1: the network has not signed it off yet" in error.value.messages[0]
+    assert not QuarterlyUpdate.objects.exists()

@@ -15,7 +15,7 @@ from sli_portal.core.forms import add_service_errors
 from .. import selectors, services
 from ..forms import KeyObjectiveForm, MoveObjectiveForm, PriorityAreaForm, SignOffForm
 from ..models import KeyObjective, PriorityArea
-from ..reporting import reporting_calendar
+from ..reporting import owed_quarters, reporting_calendar
 from .lookups import get_objective, get_plan, get_priority_area
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -174,14 +174,16 @@ def objective_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     can_write = services.can_write_updates(user=request.user, access=access, priority_area=objective.priority_area)
     updates = {u.quarter: u for u in selectors.objective_updates(objective)}
     today = timezone.localdate()
-    quarters = list(reversed(services.writable_quarters(objective.plan, today)))
+    begun = list(reversed(services.writable_quarters(objective.plan, today)))
+    owed = owed_quarters(objective, begun)
     rows = []
-    for quarter in quarters:
+    # A quarter the objective owes, or one with an update already: never a quarter before it existed.
+    for quarter in [q for q in begun if q in owed or q in updates]:
         update = updates.get(quarter)
         visible = (
             update if update and services.can_read_update(user=request.user, access=access, update=update) else None
         )
-        rows.append((quarter, update, visible))
+        rows.append((quarter, update, visible, quarter in owed))
     return render(
         request,
         "priorities/objective_detail.html",

@@ -20,7 +20,7 @@ from .. import services
 from ..evidence import content_type
 from ..forms import EvidenceForm, QuarterlyUpdateForm
 from ..models import QuarterlyUpdate
-from ..reporting import update_due_date
+from ..reporting import owed_quarters, update_due_date
 from .lookups import get_evidence, get_objective, get_update
 
 HISTORY_FIELDS = [*services.UPDATE_FIELDS, "submitted_at"]
@@ -43,6 +43,8 @@ def update_edit(request: HttpRequest, slug: str, pk: int, quarter: int) -> HttpR
     if not services.can_write_updates(user=request.user, access=access, priority_area=objective.priority_area):
         raise PermissionDenied
     quarter = _quarter_or_404(objective.plan, quarter)
+    if quarter not in owed_quarters(objective, [quarter]):
+        raise Http404(f"Key Objective {objective.number} owes no update for {quarter}")
     existing = QuarterlyUpdate.objects.filter(key_objective=objective, quarter=quarter).select_related("author").first()
     instance = existing or QuarterlyUpdate(key_objective=objective, quarter=quarter)
     form = QuarterlyUpdateForm(instance=instance)
