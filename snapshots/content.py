@@ -1,9 +1,12 @@
 """What a snapshot says: its sections compiled from the portal's live data for a region and month.
 
 `compile_content` gathers everything the template shows, so the template holds no rule and the
-same content gives the same HTML (and so the same content hash) on every render. Nothing here
-depends on the time of the render: the month decides which quarter, events and milestones are
-shown.
+same content gives the same HTML (and so the same content hash) on every render of a day.
+
+The snapshot reports what is true on the day it is compiled (shared/DESIGN.md): the last due
+quarter on that day (priorities.reporting), never a quarter whose updates are still being
+collected, and the events of the eight weeks from that day. The month decides the cover and the
+peer-challenge milestones.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.utils.text import Truncator
 
 from peer_challenges.services import Milestone, milestones_between
 from priorities.models import KeyObjective, PriorityArea, Project, QuarterlyUpdate
+from priorities.reporting import last_due_quarter
 from priorities.selectors import (
     active_plan,
     badged_projects,
@@ -133,6 +137,7 @@ class SnapshotContent:
     region: Region
     month_start: datetime.date
     month_end: datetime.date
+    compiled_on: datetime.date
     plan: ActionPlan | None
     quarter: Quarter
     chart_quarters: list[Quarter]
@@ -213,13 +218,15 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def compile_content(snapshot: Snapshot) -> SnapshotContent:
-    """Every section of `snapshot`, read from the live data; a bounded number of queries."""
+def compile_content(snapshot: Snapshot, *, today: datetime.date | None = None) -> SnapshotContent:
+    """Every section of `snapshot` as read from the live data on `today` (the render's day);
+    a bounded number of queries."""
     region = snapshot.region
+    today = today or timezone.localdate()
     month_start, month_end = month_bounds(snapshot.month)
     plan = active_plan(region)
-    # The last quarter that has closed before the month starts: its updates are the news.
-    quarter = Quarter.from_date(month_start).previous()
+    # The last due quarter on the render's day: its updates are all in, and are the news.
+    quarter = last_due_quarter(region, today)
     quarters = chart_quarters(plan, quarter)
     chart = RagChart()
     content = SnapshotContent(
@@ -227,6 +234,7 @@ def compile_content(snapshot: Snapshot) -> SnapshotContent:
         region=region,
         month_start=month_start,
         month_end=month_end,
+        compiled_on=today,
         plan=plan,
         quarter=quarter,
         chart_quarters=quarters,
@@ -252,11 +260,11 @@ def compile_content(snapshot: Snapshot) -> SnapshotContent:
         for project in badged_projects(region, public=True)
         if project.status != Project.Status.COMPLETED or project.badged_on >= add_months(month_start, -12)
     ]
-    content.events_until = month_start + datetime.timedelta(weeks=EVENT_WEEKS)
+    content.events_until = today + datetime.timedelta(weeks=EVENT_WEEKS)
     content.events = list(
         Event.objects.filter(
             region=region,
-            starts_at__gte=_local_midnight(month_start),
+            starts_at__gte=_local_midnight(today),
             starts_at__lt=_local_midnight(content.events_until),
         ).order_by("starts_at")
     )

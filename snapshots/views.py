@@ -72,6 +72,10 @@ def snapshot_detail(request: HttpRequest, slug: str, month: datetime.date) -> Ht
         "access": access,
         "can_render": _can_render(access),
         "withdraw_form": WithdrawForm(),
+        # What rendering it now would report; a published snapshot keeps what it said.
+        "timing": None
+        if snapshot.state == Snapshot.State.PUBLISHED
+        else selectors.render_timing(snapshot.region, today=timezone.localdate()),
     }
     return render(request, "snapshots/snapshot_detail.html", context)
 

@@ -3,16 +3,29 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from priorities.tests.factories import KeyObjectiveFactory, ProjectFactory, QuarterlyUpdateFactory
+from programmes.tests.factories import EventFactory
 from sli_portal.core.quarters import Quarter
 from snapshots.content import compile_content
 from snapshots.formatting import render_markdown
 from snapshots.services import build_html, content_hash
+from snapshots.tests.conftest import at
 from snapshots.tests.factories import SnapshotFactory
 
 pytestmark = pytest.mark.django_db
+
+# The October 2024 snapshot rendered on 15 October: 2024/25 Q2 was due the day before, so it is
+# the last due quarter, and the eight weeks of events run from that day.
+RENDER_DAY = datetime.datetime(2024, 10, 15, 9, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def render_day():
+    with time_machine.travel(RENDER_DAY, tick=False):
+        yield
 
 
 def test_progress_shows_each_objectives_latest_submitted_update(programme, snapshot):
@@ -47,7 +60,7 @@ def test_the_chart_counts_submitted_rag_statuses_per_quarter(programme, snapshot
     assert not content.priorities[1].has_chart
 
 
-def test_highlights_are_the_achievements_of_the_last_closed_quarter(programme, snapshot):
+def test_highlights_are_the_achievements_of_the_last_due_quarter(programme, snapshot):
     content = compile_content(snapshot)
     assert content.quarter == Quarter(2024, 2)
     assert [update.achievements for update in content.highlights] == ["Twelve councils completed the self-assessment."]
@@ -171,3 +184,20 @@ def test_a_project_names_only_its_signed_off_objectives(programme, snapshot, pri
     project.key_objectives.set([programme["objectives"][0], proposed])
     [shown] = [p for p in compile_content(snapshot).projects if p.title == "Healthy homes QI"]
     assert [objective.number for objective in shown.key_objectives.all()] == [1]
+
+
+def test_rendered_before_the_due_date_the_snapshot_reports_the_quarter_before(programme, snapshot):
+    """On 1 October 2024 Q2's updates are still being collected (due 14 October): the news is Q1's."""
+    content = compile_content(snapshot, today=datetime.date(2024, 10, 1))
+    assert content.quarter == Quarter(2024, 1)
+    assert content.highlights == []
+
+
+def test_events_run_eight_weeks_from_the_render_day(programme, snapshot, region):
+    EventFactory(region=region, title="Early in the month", starts_at=at(datetime.date(2024, 10, 3)))
+    EventFactory(region=region, title="Early December", starts_at=at(datetime.date(2024, 12, 5)))
+    content = compile_content(snapshot, today=datetime.date(2024, 10, 15))
+    titles = [event.title for event in content.events]
+    assert "Early in the month" not in titles  # before the snapshot is rendered
+    assert "Early December" in titles  # within eight weeks of 15 October
+    assert content.events_until == datetime.date(2024, 12, 10)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -354,3 +355,14 @@ def test_publishing_and_withdrawing_name_the_publisher_in_the_history(publisher,
     assert ready_snapshot.history.first().history_user == publisher
     services.withdraw_snapshot(snapshot=ready_snapshot, reason="A figure was wrong", by=publisher)
     assert ready_snapshot.history.first().history_user == publisher
+
+
+def test_a_drafts_page_says_which_quarter_a_render_now_would_report_and_what_is_still_due(
+    client, coordinator, region, snapshot, programme
+):
+    # 7 January 2025: Q2 is the last due quarter; Q3's updates are due on 14 January.
+    with time_machine.travel(datetime.datetime(2025, 1, 7, 10, tzinfo=datetime.UTC), tick=False):
+        client.force_login(coordinator)
+        page = client.get(reverse("snapshot_detail", args=[region.slug, "2024-10"])).content.decode()
+    assert "Rendered today, this snapshot reports the 2024/25 Q2 quarterly updates." in page
+    assert "2024/25 Q3 updates are due on 14 January: 0 of 3 submitted." in page
