@@ -41,9 +41,17 @@ ADPH_UPDATES = (
 )
 
 
+# The 20th: after the quarter's updates were due (the 14th, in January, April, July and October),
+# rendered at 9am and published at 10am, as a network would.
+PUBLICATION_DAY = 20
+
+
+def _render_day(month: datetime.date) -> datetime.date:
+    return month.replace(day=PUBLICATION_DAY)
+
+
 def _publication_time(month: datetime.date) -> datetime.datetime:
-    # The third of the month at 10am: after the beat drafted it on the 1st and the coordinator wrote it.
-    return timezone.make_aware(datetime.datetime(month.year, month.month, 3, 10, 0))
+    return timezone.make_aware(datetime.datetime(month.year, month.month, PUBLICATION_DAY, 10, 0))
 
 
 def _publisher():
@@ -51,11 +59,15 @@ def _publisher():
 
 
 def _render_now(snapshot: Snapshot) -> None:
-    """Render in this process: the demo must not depend on a worker."""
+    """Render in this process (the demo must not depend on a worker), as of its month's render
+    day, and record that day as when it was rendered: a publication never precedes its render."""
     snapshot.refresh_from_db()
     if snapshot.can_request_render():
         snapshot.mark_rendering()
-    services.render_snapshot(snapshot_id=snapshot.pk)
+    day = _render_day(snapshot.month)
+    services.render_snapshot(snapshot_id=snapshot.pk, as_of=day)
+    rendered_at = timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 9, 0))
+    Snapshot.objects.filter(pk=snapshot.pk).update(rendered_at=rendered_at)
     snapshot.refresh_from_db()
 
 
@@ -82,7 +94,7 @@ def _load_published(region: Region, month: datetime.date, index: int, *, render:
             snapshot.publish(by=_publisher(), now=_publication_time(month))
     elif render and snapshot.state == Snapshot.State.PUBLISHED and _files_missing(snapshot):
         # A fresh VAR_DIR beside an old database: write the files again, still published.
-        services.store_rendered_files(snapshot=snapshot)
+        services.store_rendered_files(snapshot=snapshot, as_of=_render_day(month))
     return created
 
 

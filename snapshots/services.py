@@ -94,9 +94,10 @@ def return_to_draft(*, snapshot: Snapshot) -> Snapshot:
 # --- Rendering -----------------------------------------------------------------------------
 
 
-def build_html(snapshot: Snapshot) -> str:
-    """The one document behind the public page, the preview and the PDF."""
-    content = compile_content(snapshot)
+def build_html(snapshot: Snapshot, *, as_of: datetime.date | None = None) -> str:
+    """The one document behind the public page, the preview and the PDF, as of the render's day
+    (`as_of`, today unless the demo recreates a past month's)."""
+    content = compile_content(snapshot, today=as_of)
     return render_to_string(
         "snapshots/snapshot.html",
         {
@@ -177,7 +178,7 @@ def _claim_render(snapshot_id: int, now: datetime.datetime) -> bool:
     return bool(claimed)
 
 
-def render_snapshot(*, snapshot_id: int) -> str:
+def render_snapshot(*, snapshot_id: int, as_of: datetime.date | None = None) -> str:
     """Render one snapshot to HTML and PDF; "rendered", "unchanged" or "skipped".
 
     Safe to run twice: only a snapshot in `rendering` that no live worker holds is rendered, the
@@ -188,7 +189,7 @@ def render_snapshot(*, snapshot_id: int) -> str:
         return "skipped"
     try:
         snapshot = Snapshot.objects.select_related("region").get(pk=snapshot_id)
-        html = build_html(snapshot)
+        html = build_html(snapshot, as_of=as_of)
         digest = content_hash(html)
         unchanged = digest == snapshot.content_hash and snapshot.pdf and snapshot.html and snapshot.page_count
         if unchanged and _files_exist(snapshot):
@@ -221,9 +222,9 @@ def _finish(snapshot_id: int, digest: str, *, page_count: int | None, files: tup
         snapshot.mark_ready(content_hash=digest, page_count=page_count)
 
 
-def store_rendered_files(*, snapshot: Snapshot) -> None:
+def store_rendered_files(*, snapshot: Snapshot, as_of: datetime.date | None = None) -> None:
     """Write the HTML and PDF of `snapshot` again without touching its state (files lost from storage)."""
-    html = build_html(snapshot)
+    html = build_html(snapshot, as_of=as_of)
     rendered = render_pdf_document(html)
     _replace_file(snapshot.html, _file_name(snapshot, "html"), html.encode())
     _replace_file(snapshot.pdf, _file_name(snapshot, "pdf"), rendered.pdf)

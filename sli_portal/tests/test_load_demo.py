@@ -176,6 +176,12 @@ class TestTheLoadedDemo:
         assert Snapshot.objects.filter(state=Snapshot.State.DRAFT).count() == 1
         assert all(snapshot.pdf for snapshot in Snapshot.objects.published())
 
+    def test_demo_snapshots_were_published_after_their_render_and_the_updates_due_date(self, db):
+        for snapshot in Snapshot.objects.published():
+            assert snapshot.rendered_at <= snapshot.published_at, snapshot.month
+            # Published on the 20th: after the 14th, when a quarter's updates are due.
+            assert timezone.localtime(snapshot.published_at).day == 20
+
 
 def test_refuses_to_run_when_debug_is_off(db, settings):
     settings.DEBUG = False
