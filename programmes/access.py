@@ -43,6 +43,12 @@ class RegionAccess:
         return bool({Role.SLI_LEAD, Role.COORDINATOR} & self.roles) or self.is_superuser
 
     @property
+    def can_approve_plans(self) -> bool:
+        """The DPH SLI lead coordinates the regional plan: the SLI lead approves a plan as the
+        coordinator can; the rest of a plan's life (activate, close, edit) is the coordinator's."""
+        return bool({Role.SLI_LEAD, Role.COORDINATOR} & self.roles) or self.is_superuser
+
+    @property
     def can_publish(self) -> bool:
         return Role.PUBLISHER in self.roles or self.is_superuser
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .access import RegionAccess
 from .models import ActionPlan, Event, Region
 
 Status = ActionPlan.Status
@@ -97,14 +98,20 @@ def update_plan(*, plan: ActionPlan, **changes) -> ActionPlan:
     return plan
 
 
-def change_plan_status(*, plan: ActionPlan, to: str, today: datetime.date | None = None) -> ActionPlan:
+def change_plan_status(
+    *, plan: ActionPlan, to: str, access: RegionAccess | None = None, today: datetime.date | None = None
+) -> ActionPlan:
     """Move the plan one step: draft → approved → active → closed.
 
-    Approving records the day of approval. A region has one active plan at a time: activating a
-    second is refused (close the first one), which the database enforces too.
+    Approving records the day of approval; the SLI lead may approve as the coordinator can, the
+    other steps are the coordinator's (`access` is the person's; None for the demo and commands).
+    A region has one active plan at a time: activating a second is refused (close the first
+    one), which the database enforces too.
     """
     if to not in PLAN_TRANSITIONS:
         raise ValidationError("Select a status for the plan")
+    if access is not None and not (access.can_approve_plans if to == Status.APPROVED else access.can_coordinate):
+        raise PermissionDenied
     if to not in allowed_transitions(plan):
         raise ValidationError(
             f"A plan that is {plan.get_status_display().lower()} cannot become {Status(to).label.lower()}"

@@ -74,13 +74,13 @@ def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
 @require_POST
 def plan_status(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    region, access, plan = get_plan_for_user(request, slug, plan_id, need="coordinate")
+    region, access, plan = get_plan_for_user(request, slug, plan_id, need="approve_plans")
     form = PlanStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Select a status for the plan")
         return redirect("plan_detail", region.slug, plan.pk)
     try:
-        services.change_plan_status(plan=plan, to=form.cleaned_data["to"])
+        services.change_plan_status(plan=plan, to=form.cleaned_data["to"], access=access)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

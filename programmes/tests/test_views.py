@@ -219,6 +219,27 @@ def test_the_coordinator_sees_the_next_step_only(client, coordinator, region, pl
     assert "Close plan" in page and "Record approval" not in page
 
 
+def test_the_sli_lead_approves_a_draft_plan_as_the_coordinator_can(client, sli_lead, region):
+    draft = ActionPlanFactory(region=region, title="Next plan", status=ActionPlan.Status.DRAFT)
+    client.force_login(sli_lead)
+    page = client.get(reverse("plan_detail", args=[region.slug, draft.pk])).content.decode()
+    assert "Record approval" in page
+    response = client.post(reverse("plan_status", args=[region.slug, draft.pk]), {"to": "approved"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ActionPlan.Status.APPROVED and draft.approved_on is not None
+
+
+def test_the_sli_lead_may_not_activate_or_close_a_plan(client, sli_lead, region, plan):
+    client.force_login(sli_lead)
+    page = client.get(reverse("plan_detail", args=[region.slug, plan.pk])).content.decode()
+    assert "Close plan" not in page
+    response = client.post(reverse("plan_status", args=[region.slug, plan.pk]), {"to": "closed"})
+    assert response.status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.ACTIVE
+
+
 @pytest.mark.parametrize("factor", [1, 10])
 def test_the_plan_page_issues_a_fixed_number_of_queries(
     client, member, region, plan, progress, factor, django_assert_max_num_queries
