@@ -20,7 +20,7 @@ from programmes.models import ActionPlan, Membership, Region
 from sli_portal.core.quarters import Quarter
 
 from .models import Evidence, KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
-from .reporting import check_owes
+from .reporting import check_owes, last_due_quarter
 
 UPDATE_FIELDS = ["rag_status", "progress", "achievements", "risks_and_issues", "next_steps"]
 
@@ -281,6 +281,31 @@ def delete_evidence(*, evidence: Evidence, by) -> None:
 
 
 # --- Meetings ------------------------------------------------------------------------------
+
+
+def next_meeting_quarter(priority_area: PriorityArea, *, today) -> Quarter:
+    """The quarter a new meeting of the priority area would review: the last due quarter on
+    `today`, or the first after it that has no meeting yet."""
+    quarter = last_due_quarter(priority_area.plan.region, today)
+    taken = set(QuarterlyMeeting.objects.filter(priority_area=priority_area).values_list("quarter", flat=True))
+    while quarter in taken:
+        quarter = quarter.next()
+    return quarter
+
+
+def default_meeting_attendees(priority_area: PriorityArea) -> list:
+    """Who holds a quarterly SLI meeting: the region's SLI lead and coordinator, and the priority
+    area's DPH lead and deputy."""
+    people = [
+        membership.user
+        for membership in Membership.objects.filter(
+            region_id=priority_area.plan.region_id,
+            role__in=[Membership.Role.SLI_LEAD, Membership.Role.COORDINATOR],
+            user__is_active=True,
+        ).select_related("user")
+    ]
+    people += [person for person in (priority_area.lead, priority_area.deputy_lead) if person is not None]
+    return list({person.pk: person for person in people}.values())
 
 
 def save_meeting(*, meeting: QuarterlyMeeting, attendees) -> QuarterlyMeeting:

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -176,3 +177,21 @@ def test_meeting_list_has_a_bounded_number_of_queries(
     assert len(response.context["upcoming"]) == count
     assert len(response.context["past"]) == count
     assert response.context["past"][0].open_actions == 1
+
+
+@time_machine.travel(datetime.datetime(2024, 10, 20, 10, tzinfo=datetime.UTC), tick=False)
+def test_a_new_meeting_offers_the_quarter_to_review_without_a_meeting_and_its_usual_attendees(
+    client, region, coordinator, sli_lead, member, priority_1, dph_lead, meeting_1
+):
+    # 20 October 2024: 2024/25 Q2 is the last due quarter. meeting_1 reviews Q1.
+    priority_1.deputy_lead = member
+    priority_1.save()
+    client.force_login(coordinator)
+    form = client.get(reverse("meeting_create", args=[region.slug]), {"priority_area": priority_1.pk}).context["form"]
+    assert form.initial["quarter"] == Quarter(2024, 2).code
+    assert set(form.initial["attendees"]) == {coordinator.pk, sli_lead.pk, dph_lead.pk, member.pk}
+
+    # Once Q2 has its meeting, the form offers Q3.
+    QuarterlyMeetingFactory(priority_area=priority_1, quarter=Quarter(2024, 2))
+    form = client.get(reverse("meeting_create", args=[region.slug]), {"priority_area": priority_1.pk}).context["form"]
+    assert form.initial["quarter"] == Quarter(2024, 3).code

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from programmes.access import get_region_for_user
 from programmes.models import ActionPlan
 from sli_portal.core.forms import add_service_errors
-from sli_portal.core.quarters import Quarter
 
 from .. import selectors, services
 from ..calendar import meeting_calendar
@@ -54,11 +53,18 @@ def _schedulable(region, meeting: QuarterlyMeeting):
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     region, _access = get_region_for_user(request, slug, need="coordinate")
-    initial = {"quarter": Quarter.current().code}
-    priority_area = request.GET.get("priority_area", "")
+    areas, _quarters = _schedulable(region, QuarterlyMeeting())
+    requested = request.GET.get("priority_area", "")
     # isascii: "²".isdigit() is True, but int("²") raises.
-    if priority_area.isascii() and priority_area.isdigit():
-        initial["priority_area"] = int(priority_area)
+    chosen = requested.isascii() and requested.isdigit() and areas.filter(pk=int(requested)).first()
+    area = chosen or areas.first()
+    initial = {}
+    if area is not None:
+        # The meeting reviews the last due quarter: offer the first from there without a meeting,
+        # with the people who hold the SLI meeting (SLI lead, coordinator, the DPH lead and deputy).
+        initial["priority_area"] = area.pk
+        initial["quarter"] = services.next_meeting_quarter(area, today=timezone.localdate()).code
+        initial["attendees"] = [person.pk for person in services.default_meeting_attendees(area)]
     return _meeting_form(request, region, QuarterlyMeeting(), initial)
 
 
