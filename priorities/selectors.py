@@ -124,6 +124,15 @@ def plan_overview(plan: ActionPlan) -> list:
     return areas
 
 
+def awaiting_sign_off(plan: ActionPlan) -> QuerySet[KeyObjective]:
+    """The plan's proposed objectives, which the network has yet to sign off; one query."""
+    return (
+        KeyObjective.objects.filter(plan=plan, sign_off_state=KeyObjective.SignOff.PROPOSED)
+        .select_related("priority_area", "priority_area__lead")
+        .order_by("number")
+    )
+
+
 def public_priority_areas(plan: ActionPlan) -> QuerySet[PriorityArea]:
     """The plan's priority areas with only their signed-off objectives, in `public_objectives`:
     what every public output shows of a plan."""

@@ -18,7 +18,7 @@ from django.utils import timezone
 from peer_challenges.services import STATUS_LABELS, STATUS_TAG_CLASSES, STATUSES, region_cycle_statuses
 from priorities.models import PriorityArea
 from priorities.reporting import QuarterProgress, reporting_calendar
-from priorities.selectors import overdue_meeting_actions, rag_matrix, upcoming_meetings
+from priorities.selectors import awaiting_sign_off, overdue_meeting_actions, rag_matrix, upcoming_meetings
 from programmes.models import ActionPlan, Event, Region
 from programmes.selectors import upcoming_events
 from sli_portal.core.quarters import Quarter
@@ -91,6 +91,8 @@ class RegionDashboard:
     updates_due_on: datetime.date | None = None
     missing_updates: list = field(default_factory=list)
     collecting: QuarterProgress | None = None
+    # Proposed objectives the network has yet to sign off (listed for those who record it).
+    awaiting_sign_off: list = field(default_factory=list)
     overdue_actions: list = field(default_factory=list)
     upcoming_meetings: list = field(default_factory=list)
     upcoming_events: list[Event] = field(default_factory=list)
@@ -144,6 +146,7 @@ def region_dashboard(region: Region, *, today: datetime.date | None = None) -> R
             dashboard.updates_due_on = calendar.last_due.due
             dashboard.missing_updates = calendar.overdue
         dashboard.collecting = calendar.collecting
+        dashboard.awaiting_sign_off = list(awaiting_sign_off(plan))
     dashboard.overdue_actions = list(overdue_meeting_actions(region, today))
     dashboard.upcoming_meetings = list(upcoming_meetings(region, today))
     dashboard.upcoming_events = list(upcoming_events(region, today=today))

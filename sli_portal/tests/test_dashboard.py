@@ -106,12 +106,12 @@ def test_the_dashboard_page_issues_a_fixed_number_of_queries(
 ):
     grow(region, plan, factor)
     # session, user; navigation: memberships, leads a priority; access; active plan; priority
-    # areas; RAG matrix; the last due and the collecting quarter's owed objectives (2); overdue
-    # actions; upcoming meetings; events; councils; their peer challenges; the session save
-    # (savepoint, update, release).
+    # areas; RAG matrix; the last due and the collecting quarter's owed objectives (2); the
+    # objectives awaiting sign-off; overdue actions; upcoming meetings; events; councils; their
+    # peer challenges; the session save (savepoint, update, release).
     with time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
         client.force_login(coordinator)  # signed in on the same pinned day, so never expired
-        with django_assert_max_num_queries(19):
+        with django_assert_max_num_queries(20):
             response = client.get(reverse("dashboard", args=[region.slug]))
     assert response.status_code == 200
     assert response.context["dashboard"].missing_updates
@@ -139,3 +139,16 @@ def test_a_cycle_status_has_the_same_colour_on_the_dashboard_as_on_the_schedule(
     # Cornwall's last visit ended in October 2020: due from its fourth anniversary.
     assert f'<strong class="govuk-tag {STATUS_TAG_CLASSES["due"]}">Due</strong>' in page
     assert STATUS_TAG_CLASSES["due"] == "govuk-tag--yellow"
+
+
+def test_objectives_awaiting_sign_off_are_listed_for_those_who_record_it(
+    client, region, plan, proposed_objective, objective_1, sli_lead, member
+):
+    sign_off_url = reverse("objective_sign_off", args=[region.slug, proposed_objective.pk])
+    with time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
+        client.force_login(sli_lead)
+        page = client.get(reverse("dashboard", args=[region.slug])).content.decode()
+        assert sign_off_url in page and "Key Objective 3: Draft idea not yet agreed" in page
+        assert reverse("objective_sign_off", args=[region.slug, objective_1.pk]) not in page
+        client.force_login(member)
+        assert sign_off_url not in client.get(reverse("dashboard", args=[region.slug])).content.decode()
