@@ -105,6 +105,7 @@ class Digest:
     submitted: list
     late_actions: list
     meetings: list
+    awaiting_sign_off: list
 
 
 def coordinator_digest(region: Region, today: datetime.date) -> Digest:
@@ -115,8 +116,9 @@ def coordinator_digest(region: Region, today: datetime.date) -> Digest:
     if plan and quarter not in plan.quarters and quarter.next() in plan.quarters:
         quarter = quarter.next()
     due = update_due_date(region, quarter)
-    missing, submitted = [], []
+    missing, submitted, awaiting = [], [], []
     if plan:
+        awaiting = list(selectors.awaiting_sign_off(plan))
         missing = list(missing_updates(plan, quarter))
         week_ago = datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time.min, tzinfo=datetime.UTC)
         submitted = list(
@@ -134,6 +136,7 @@ def coordinator_digest(region: Region, today: datetime.date) -> Digest:
         submitted=submitted,
         late_actions=list(selectors.overdue_meeting_actions(region, today)),
         meetings=list(selectors.upcoming_meetings(region, today, limit=5)),
+        awaiting_sign_off=awaiting,
     )
 
 
@@ -168,6 +171,9 @@ def send_coordinator_digests(*, today: datetime.date) -> int:
                     (a, absolute_url("meeting_detail", region.slug, a.meeting_id)) for a in digest.late_actions
                 ],
                 "meetings": [(m, absolute_url("meeting_detail", region.slug, m.pk)) for m in digest.meetings],
+                "awaiting_sign_off": [
+                    (o, absolute_url("objective_sign_off", region.slug, o.pk)) for o in digest.awaiting_sign_off
+                ],
                 "my_priorities_url": absolute_url("my_priorities", region.slug),
             },
         )

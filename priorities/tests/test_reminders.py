@@ -122,5 +122,15 @@ def test_the_coordinator_gets_one_digest_a_week(coordinator, objective_1, object
     assert "Chase the ICB" in body  # action past due
 
 
+def test_the_digest_lists_the_objectives_awaiting_sign_off(coordinator, objective_1, proposed_objective):
+    with time_machine.travel(datetime.datetime(2024, 7, 22, 8, tzinfo=datetime.UTC), tick=False):
+        assert tasks.send_coordinator_digests.delay().get() == 1
+    body = mail.outbox[0].body
+    section = body.split("AWAITING THE NETWORK'S SIGN-OFF")[1].split("MEETING ACTIONS")[0]
+    assert "Key Objective 3: Draft idea not yet agreed (priority 1)" in section
+    assert f"/regions/south-west/objectives/{proposed_objective.pk}/sign-off/" in section
+    assert "Health protection assurance" not in section
+
+
 def test_the_task_replays_a_given_day(objective_1):
     assert tasks.send_update_reminders.delay(today="2024-07-15").get() == 1
