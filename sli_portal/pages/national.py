@@ -110,8 +110,9 @@ def national_overview(*, today: datetime.date | None = None) -> NationalOverview
     today = today or timezone.localdate()
     regions = list(Region.objects.order_by("name"))
     last_due = {region.pk: last_due_quarter(region, today) for region in regions}
-    quarters = [max(last_due.values(), default=last_due_quarter(Region(), today))]
-    while len(quarters) < QUARTERS_SHOWN:
+    # Columns end at the latest last due quarter among the regions (one unless their due days differ).
+    quarters = [max(last_due.values())] if last_due else []
+    while quarters and len(quarters) < QUARTERS_SHOWN:
         quarters.insert(0, quarters[0].previous())
 
     plans = {plan.region_id: plan for plan in ActionPlan.objects.filter(status=ActionPlan.Status.ACTIVE)}

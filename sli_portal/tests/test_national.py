@@ -205,3 +205,8 @@ def test_the_public_summary_reads_any_number_of_regions_in_three_queries(django_
     with django_assert_num_queries(3):
         rows = public_summary()
     assert len(rows) == 3 and all(row.latest_snapshot for row in rows)
+
+
+def test_without_any_region_the_national_view_is_empty(db):
+    overview = national_overview(today=TODAY)
+    assert overview.regions == [] and overview.quarters == []
