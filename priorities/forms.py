@@ -107,12 +107,29 @@ class KeyObjectiveForm(GovUKFormMixin, forms.ModelForm):
 
 
 class SignOffForm(GovUKFormMixin, forms.Form):
+    decided_on = GovUKDateField(
+        label="Date of the network's decision",
+        help_text="The day the network agreed it, for example 12 11 2026",
+        error_messages={"required": "Enter the date of the network's decision"},
+    )
+    forum = forms.CharField(
+        label="Where the network decided",
+        max_length=200,
+        help_text="For example, SW ADPH network meeting",
+        error_messages={"required": "Enter where the network decided"},
+    )
     note = forms.CharField(
         label="Note (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example, the meeting at which the network agreed it",
+        help_text="For example, the conditions the network set",
     )
+
+    def clean_decided_on(self):
+        decided_on = self.cleaned_data["decided_on"]
+        if decided_on > timezone.localdate():
+            raise forms.ValidationError("The date of the network's decision must be today or in the past")
+        return decided_on
 
 
 class MoveObjectiveForm(GovUKFormMixin, forms.Form):

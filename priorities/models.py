@@ -3,7 +3,6 @@ quarterly meetings and the QI projects badged under SLI."""
 
 from __future__ import annotations
 
-import datetime
 import os
 import uuid
 
@@ -71,23 +70,40 @@ class KeyObjectiveQuerySet(models.QuerySet):
         network's draft, not yet anyone else's business."""
         return self.filter(sign_off_state=KeyObjective.SignOff.SIGNED_OFF)
 
+    def awaiting_sign_off(self) -> KeyObjectiveQuerySet:
+        """Proposed objectives, and signed-off ones whose title, description or target date
+        changed since: both wait for the network's decision."""
+        same_target = Q(target_date=F("agreed_target_date")) | Q(
+            target_date__isnull=True, agreed_target_date__isnull=True
+        )
+        agreed = Q(title=F("agreed_title"), description=F("agreed_description")) & same_target
+        return self.filter(Q(sign_off_state=KeyObjective.SignOff.PROPOSED) | ~agreed)
+
     def owing(self, quarter: Quarter) -> KeyObjectiveQuerySet:
         """Objectives that owe an update for `quarter` (shared/DESIGN.md, the reporting calendar):
         signed off by the network on or before the quarter's last day, the quarter's end within
         their plan's period, and not marked Complete by an update of an earlier quarter. A
         proposed objective owes nothing; nothing asks for, counts or accepts what is not owed."""
         end = quarter.end_date
-        decided_by = datetime.datetime.combine(
-            end + datetime.timedelta(days=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
-        )
         completed_earlier = QuarterlyUpdate.objects.submitted().filter(
             key_objective=OuterRef("pk"), quarter__lt=quarter.code, rag_status=QuarterlyUpdate.Rag.COMPLETE
         )
         return (
             self.signed_off()
-            .filter(signed_off_at__lt=decided_by, plan__start_date__lte=end, plan__end_date__gte=end)
+            .filter(decided_on__lte=end, plan__start_date__lte=end, plan__end_date__gte=end)
             .filter(~Exists(completed_earlier))
         )
+
+
+AGREED_FIELDS = ["agreed_title", "agreed_description", "agreed_target_date"]
+SIGN_OFF_RECORD_FIELDS = [
+    "sign_off_state",
+    "signed_off_by",
+    "signed_off_at",
+    "sign_off_note",
+    "decided_on",
+    "decision_forum",
+]
 
 
 class KeyObjective(models.Model):
@@ -110,8 +126,15 @@ class KeyObjective(models.Model):
         blank=True,
         related_name="signed_off_objectives",
     )
-    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True, help_text="When the sign-off was recorded")
     sign_off_note = models.TextField(blank=True)
+    # The network's decision: its date (what the reporting calendar counts from) and forum, and
+    # the wording it agreed, which public outputs keep showing until a change is signed off too.
+    decided_on = models.DateField("date of the network's decision", null=True, blank=True)
+    decision_forum = models.CharField("where the network decided", max_length=200, blank=True)
+    agreed_title = models.CharField(max_length=200, blank=True)
+    agreed_description = models.TextField(blank=True)
+    agreed_target_date = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -133,7 +156,41 @@ class KeyObjective(models.Model):
 
     def save(self, *args, **kwargs):
         self.plan_id = self.priority_area.plan_id
+        if self.is_signed_off and self.decided_on is None and self.signed_off_at is not None:
+            # A sign-off recorded without its decision (the admin, an import): decided that day,
+            # on the wording it had.
+            self.decided_on = timezone.localdate(self.signed_off_at)
+            self._agree_current_wording()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "decided_on", *AGREED_FIELDS}
         super().save(*args, **kwargs)
+
+    def _agree_current_wording(self) -> None:
+        self.agreed_title, self.agreed_description = self.title, self.description
+        self.agreed_target_date = self.target_date
+
+    @property
+    def has_changes_awaiting_sign_off(self) -> bool:
+        """Signed off, then rewritten: the network has not agreed the new title, description or
+        target date yet."""
+        return self.is_signed_off and (self.title, self.description, self.target_date) != (
+            self.agreed_title,
+            self.agreed_description,
+            self.agreed_target_date,
+        )
+
+    # What anyone outside the network reads: the wording the network agreed.
+    @property
+    def public_title(self) -> str:
+        return self.agreed_title if self.is_signed_off and self.agreed_title else self.title
+
+    @property
+    def public_description(self) -> str:
+        return self.agreed_description if self.is_signed_off and self.agreed_title else self.description
+
+    @property
+    def public_target_date(self):
+        return self.agreed_target_date if self.is_signed_off and self.agreed_title else self.target_date
 
     def clean(self):
         # Forms leave `plan` out, so Django's own constraint check would skip the plan-wide
@@ -150,16 +207,24 @@ class KeyObjective(models.Model):
     def is_signed_off(self) -> bool:
         return self.sign_off_state == self.SignOff.SIGNED_OFF
 
-    def sign_off(self, *, by, note: str = "") -> None:
-        """Record the network's sign-off; `by` is the SLI lead or coordinator who records it."""
-        if self.is_signed_off:
+    def sign_off(self, *, by, decided_on=None, forum: str = "", note: str = "") -> None:
+        """Record the network's decision to agree this objective (or the changes made to it since
+        it was signed off): the decision's date and forum, and who recorded it when. `by` is the
+        SLI lead or coordinator."""
+        if self.is_signed_off and not self.has_changes_awaiting_sign_off:
             raise ValidationError("This key objective is already signed off")
+        decided_on = decided_on or timezone.localdate()
+        if decided_on > timezone.localdate():
+            raise ValidationError({"decided_on": "The date of the network's decision must be today or in the past"})
         self.sign_off_state = self.SignOff.SIGNED_OFF
         self.signed_off_by = by
         self.signed_off_at = timezone.now()
         self.sign_off_note = note
+        self.decided_on = decided_on
+        self.decision_forum = forum
+        self._agree_current_wording()
         self._history_user = by  # the audit trail names who recorded it, in a request or not
-        self.save(update_fields=["sign_off_state", "signed_off_by", "signed_off_at", "sign_off_note"])
+        self.save(update_fields=[*SIGN_OFF_RECORD_FIELDS, *AGREED_FIELDS])
 
 
 class QuarterlyUpdateQuerySet(models.QuerySet):

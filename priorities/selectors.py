@@ -125,9 +125,11 @@ def plan_overview(plan: ActionPlan) -> list:
 
 
 def awaiting_sign_off(plan: ActionPlan) -> QuerySet[KeyObjective]:
-    """The plan's proposed objectives, which the network has yet to sign off; one query."""
+    """The plan's objectives waiting for the network's decision: proposed ones, and signed-off
+    ones changed since; one query."""
     return (
-        KeyObjective.objects.filter(plan=plan, sign_off_state=KeyObjective.SignOff.PROPOSED)
+        KeyObjective.objects.awaiting_sign_off()
+        .filter(plan=plan)
         .select_related("priority_area", "priority_area__lead")
         .order_by("number")
     )

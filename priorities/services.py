@@ -122,11 +122,14 @@ def save_objective(*, objective: KeyObjective) -> KeyObjective:
     return objective
 
 
-def sign_off_objective(*, objective: KeyObjective, by, access: RegionAccess, note: str = "") -> KeyObjective:
+def sign_off_objective(
+    *, objective: KeyObjective, by, access: RegionAccess, decided_on=None, forum: str = "", note: str = ""
+) -> KeyObjective:
+    """Record the network's decision on the objective (or on the changes made since)."""
     if not access.can_sign_off:
         raise PermissionDenied
     objective.plan.check_editable()
-    objective.sign_off(by=by, note=note.strip())
+    objective.sign_off(by=by, decided_on=decided_on, forum=forum.strip(), note=note.strip())
     return objective
 
 

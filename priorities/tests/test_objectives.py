@@ -200,27 +200,69 @@ def test_the_target_date_uses_the_govuk_date_input(client, region, coordinator, 
     assert "Target date must be a real date" in response.content.decode()
 
 
-def test_sign_off_records_who_when_and_the_note(client, region, sli_lead, proposed_objective):
+SIGN_OFF = {
+    "decided_on_0": "3",
+    "decided_on_1": "7",
+    "decided_on_2": "2024",
+    "forum": "SW ADPH network meeting",
+    "note": "Agreed at the June network",
+}
+
+
+def test_sign_off_records_the_decision_its_forum_who_recorded_it_and_when(client, region, sli_lead, proposed_objective):
     with time_machine.travel(JULY_5, tick=False):
         client.force_login(sli_lead)
-        client.post(
-            reverse("objective_sign_off", args=[region.slug, proposed_objective.pk]),
-            {"note": "Agreed at the June network"},
-        )
+        client.post(reverse("objective_sign_off", args=[region.slug, proposed_objective.pk]), SIGN_OFF)
     proposed_objective.refresh_from_db()
     assert proposed_objective.is_signed_off
-    assert (proposed_objective.signed_off_by, proposed_objective.signed_off_at, proposed_objective.sign_off_note) == (
-        sli_lead,
-        JULY_5,
-        "Agreed at the June network",
-    )
+    assert (
+        proposed_objective.decided_on,
+        proposed_objective.decision_forum,
+        proposed_objective.signed_off_by,
+        proposed_objective.signed_off_at,
+        proposed_objective.sign_off_note,
+    ) == (datetime.date(2024, 7, 3), "SW ADPH network meeting", sli_lead, JULY_5, "Agreed at the June network")
+    assert proposed_objective.agreed_title == proposed_objective.title
+
+
+def test_the_sign_off_page_shows_what_is_agreed_and_refuses_a_future_decision(
+    client, region, sli_lead, proposed_objective
+):
+    with time_machine.travel(JULY_5, tick=False):
+        client.force_login(sli_lead)
+        url = reverse("objective_sign_off", args=[region.slug, proposed_objective.pk])
+        page = client.get(url).content.decode()
+        response = client.post(url, {**SIGN_OFF, "decided_on_0": "6"})
+    assert "What the network agrees" in page and proposed_objective.title in page
+    assert "The date of the network&#x27;s decision must be today or in the past" in response.content.decode()
+    proposed_objective.refresh_from_db()
+    assert not proposed_objective.is_signed_off
 
 
 def test_signing_off_twice_is_a_form_error(client, region, coordinator, objective_1):
     client.force_login(coordinator)
-    response = client.post(reverse("objective_sign_off", args=[region.slug, objective_1.pk]), {"note": ""})
+    response = client.post(reverse("objective_sign_off", args=[region.slug, objective_1.pk]), SIGN_OFF)
     assert response.status_code == 200
     assert "already signed off" in response.content.decode()
+
+
+def test_a_rewritten_objective_awaits_sign_off_and_the_public_keeps_the_agreed_wording(
+    client, region, plan, coordinator, objective_1
+):
+    objective_1.title = "Health protection assurance, extended to care homes"
+    objective_1.save()
+    assert objective_1.has_changes_awaiting_sign_off
+    assert objective_1.public_title == "Health protection assurance"
+    assert list(KeyObjective.objects.awaiting_sign_off()) == [objective_1]
+    public = client.get(reverse("public_plan", args=[region.slug])).content.decode()
+    assert "Health protection assurance" in public and "care homes" not in public
+
+    client.force_login(coordinator)
+    client.post(reverse("objective_sign_off", args=[region.slug, objective_1.pk]), SIGN_OFF)
+    objective_1.refresh_from_db()
+    assert not objective_1.has_changes_awaiting_sign_off
+    assert objective_1.public_title == "Health protection assurance, extended to care homes"
+    assert not KeyObjective.objects.awaiting_sign_off().exists()
 
 
 # Renumbering

@@ -193,7 +193,8 @@ def objective_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "rows": rows,
             "can_write": can_write,
             "can_edit": services.can_edit_objective(user=request.user, access=access, objective=objective),
-            "can_sign_off": access.can_sign_off and not objective.is_signed_off,
+            "can_sign_off": access.can_sign_off
+            and (not objective.is_signed_off or objective.has_changes_awaiting_sign_off),
             "can_coordinate": access.can_coordinate,
         },
     )
@@ -206,9 +207,7 @@ def objective_sign_off(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     form = SignOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.sign_off_objective(
-                objective=objective, by=request.user, access=access, note=form.cleaned_data["note"]
-            )
+            services.sign_off_objective(objective=objective, by=request.user, access=access, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

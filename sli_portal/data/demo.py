@@ -834,6 +834,11 @@ def _load_priorities(rows: _Rows, plan: ActionPlan, users: dict[str, User], prio
             "signed_off_by": users["sli-lead"] if signed_off_at else None,
             "signed_off_at": signed_off_at,
             "sign_off_note": "Agreed at the SW ADPH network meeting." if signed_off_at else "",
+            "decided_on": signed_off_at.date() if signed_off_at else None,
+            "decision_forum": "SW ADPH network meeting" if signed_off_at else "",
+            "agreed_title": seed.title if signed_off_at else "",
+            "agreed_description": seed.description if signed_off_at else "",
+            "agreed_target_date": target if signed_off_at else None,
         }
         objective = rows.upsert(KeyObjective, {"plan": plan, "number": seed.number}, values)[0]
         keyed.append((seed, objective, areas[seed.priority].lead))

@@ -294,17 +294,24 @@ def _priorities(context: _Context, plans, users) -> tuple[list, list]:
         for area in areas:
             for offset in range(OBJECTIVES_PER_PRIORITY):
                 number = (area.number - 1) * OBJECTIVES_PER_PRIORITY + offset + 1
+                title = f"{area.title}: {rng.choice(OBJECTIVE_WORDS)} {number}"
                 objectives.append(
                     KeyObjective(
                         priority_area=area,
                         plan=plan,
                         number=number,
-                        title=f"{area.title}: {rng.choice(OBJECTIVE_WORDS)} {number}",
+                        title=title,
                         description="Generated key objective.",
                         target_date=plan.end_date,
                         sign_off_state=KeyObjective.SignOff.SIGNED_OFF,
                         signed_off_by=users["coordinator"],
                         signed_off_at=signed_off_at,
+                        # bulk_create skips save(): the decision and agreed wording are set here.
+                        decided_on=plan.approved_on,
+                        decision_forum="Network meeting",
+                        agreed_title=title,
+                        agreed_description="Generated key objective.",
+                        agreed_target_date=plan.end_date,
                     )
                 )
         all_objectives += KeyObjective.objects.bulk_create(objectives)

@@ -287,7 +287,7 @@ def annual_report_csv(report: AnnualReport) -> bytes:
                         area.title,
                         lead,
                         objective.number,
-                        objective.title,
+                        objective.public_title,
                         *row.rags,
                         row.latest.quarter.label if row.latest else "",
                         row.latest.progress if row.latest else "",

@@ -271,7 +271,16 @@ def test_publishing_and_withdrawing_record_the_publisher(client, region, publish
 def test_signing_off_records_the_sli_lead(client, region, sli_lead, coordinator, priority_1):
     objective = KeyObjectiveFactory(priority_area=priority_1, number=3)
     client.force_login(sli_lead)
-    client.post(reverse("objective_sign_off", args=[region.slug, objective.pk]), {"note": "Agreed"})
+    client.post(
+        reverse("objective_sign_off", args=[region.slug, objective.pk]),
+        {
+            "decided_on_0": "1",
+            "decided_on_1": "4",
+            "decided_on_2": "2024",
+            "forum": "Network meeting",
+            "note": "Agreed",
+        },
+    )
     record = objective.history.latest()
     assert (record.sign_off_state, record.history_user) == (KeyObjective.SignOff.SIGNED_OFF, sli_lead)
     client.force_login(coordinator)

@@ -341,7 +341,8 @@ FORMS = {
     "objective sign-off": FormCase(
         url=lambda w: reverse("objective_sign_off", args=[SW, w.objective.pk]),
         user="coordinator",
-        fields=lambda w: {"note": ["", "Agreed at the network meeting"]},
+        fields=lambda w: {"note": ["", "Agreed at the network meeting"], "forum": ["SW ADPH network meeting"]},
+        dates=lambda w: {"decided_on": D(2024, 4, 2)},
         writes=(KeyObjective,),
     ),
     "objective renumber": FormCase(
