@@ -201,3 +201,12 @@ def test_events_run_eight_weeks_from_the_render_day(programme, snapshot, region)
     assert "Early in the month" not in titles  # before the snapshot is rendered
     assert "Early December" in titles  # within eight weeks of 15 October
     assert content.events_until == datetime.date(2024, 12, 10)
+
+
+def test_a_change_awaiting_sign_off_stays_out_of_the_snapshot(programme, snapshot):
+    objective = programme["objectives"][0]
+    objective.title = "A new wording the network has not agreed"
+    objective.save()
+    html = build_html(snapshot)
+    assert "Key Objective 1: Shared assurance framework" in html
+    assert "A new wording the network has not agreed" not in html
