@@ -124,6 +124,52 @@ def plan_overview(plan: ActionPlan) -> list:
     return areas
 
 
+@dataclass
+class PackItem:
+    objective: KeyObjective
+    update: QuarterlyUpdate | None  # the submitted update; None when it is missing
+
+
+@dataclass
+class MeetingPack:
+    """What a quarterly meeting reviews: every objective of its priority area that owed an
+    update for the meeting's quarter, with the update or marked missing, and the actions of the
+    area's earlier meetings still open."""
+
+    meeting: QuarterlyMeeting
+    items: list[PackItem]
+    carried_actions: list[MeetingAction]
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for item in self.items if item.update is None)
+
+
+def meeting_pack(meeting: QuarterlyMeeting) -> MeetingPack:
+    """Three queries: the owed objectives, their submitted updates with evidence, the open
+    actions of earlier meetings."""
+    objectives = list(
+        KeyObjective.objects.owing(meeting.quarter).filter(priority_area=meeting.priority_area).order_by("number")
+    )
+    updates = {
+        update.key_objective_id: update
+        for update in QuarterlyUpdate.objects.submitted()
+        .filter(key_objective__in=objectives, quarter=meeting.quarter)
+        .select_related("author")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("added_at")))
+    }
+    carried = list(
+        MeetingAction.objects.filter(
+            meeting__priority_area=meeting.priority_area,
+            meeting__starts_at__lt=meeting.starts_at,
+            done_at__isnull=True,
+        )
+        .select_related("owner", "meeting")
+        .order_by("due_date", "pk")
+    )
+    return MeetingPack(meeting, [PackItem(o, updates.get(o.pk)) for o in objectives], carried)
+
+
 def awaiting_sign_off(plan: ActionPlan) -> QuerySet[KeyObjective]:
     """The plan's objectives waiting for the network's decision: proposed ones, and signed-off
     ones changed since; one query."""

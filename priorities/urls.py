@@ -34,6 +34,7 @@ urlpatterns = [
     path(f"{R}meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path(f"{R}meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path(f"{R}meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
+    path(f"{R}meetings/<int:pk>/pack.pdf", views.meeting_pack_pdf, name="meeting_pack_pdf"),
     path(f"{R}meetings/<int:pk>/actions/", views.meeting_action_create, name="meeting_action_create"),
     path(f"{R}actions/<int:pk>/toggle/", views.meeting_action_toggle, name="meeting_action_toggle"),
     # Projects badged as SLI

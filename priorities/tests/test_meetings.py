@@ -1,9 +1,11 @@
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.urls import reverse
 from icalendar import Calendar
+from pypdf import PdfReader
 
 from priorities.models import MeetingAction, QuarterlyMeeting
 from priorities.tests.conftest import QUARTER
@@ -195,3 +197,53 @@ def test_a_new_meeting_offers_the_quarter_to_review_without_a_meeting_and_its_us
     QuarterlyMeetingFactory(priority_area=priority_1, quarter=Quarter(2024, 2))
     form = client.get(reverse("meeting_create", args=[region.slug]), {"priority_area": priority_1.pk}).context["form"]
     assert form.initial["quarter"] == Quarter(2024, 3).code
+
+
+# --- The meeting pack ------------------------------------------------------------------------
+
+
+def test_the_pack_shows_each_owed_objective_with_its_update_and_not_a_proposal(
+    client, region, member, meeting_1, update_1, proposed_objective
+):
+    client.force_login(member)
+    page = client.get(reverse("meeting_detail", args=[region.slug, meeting_1.pk])).content.decode()
+    assert "2024/25 Q1 updates under review" in page
+    assert "Key Objective 1: Health protection assurance" in page and "Started the pilot." in page
+    assert "Draft idea not yet agreed" not in page  # proposed: owes nothing
+
+
+@time_machine.travel(datetime.datetime(2024, 10, 21, 10, tzinfo=datetime.UTC), tick=False)
+def test_the_next_meeting_marks_missing_updates_and_carries_open_actions_forward(
+    client, region, member, priority_1, meeting_1, update_1, action_1
+):
+    done = MeetingAction.objects.create(
+        meeting=meeting_1, description="Already done", done_at=datetime.datetime(2024, 8, 1, tzinfo=datetime.UTC)
+    )
+    later = QuarterlyMeetingFactory(
+        priority_area=priority_1,
+        quarter=Quarter(2024, 2),
+        starts_at=datetime.datetime(2024, 10, 20, 10, tzinfo=datetime.UTC),
+    )
+    client.force_login(member)
+    page = client.get(reverse("meeting_detail", args=[region.slug, later.pk])).content.decode()
+    assert "2024/25 Q2 updates under review" in page
+    assert "Missing</strong> No update for 2024/25 Q2 has been submitted." in page
+    assert "Share the pilot data" in page and "2024/25 Q1 meeting" in page
+    assert 'govuk-tag--red">Overdue' in page
+    assert done.description not in page
+
+
+def test_the_pack_downloads_as_a_tagged_pdf(client, region, member, meeting_1, update_1):
+    client.force_login(member)
+    response = client.get(reverse("meeting_pack_pdf", args=[region.slug, meeting_1.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "meeting-pack.pdf" in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "2024/25 Q1 quarterly meeting pack" in text and "Started the pilot." in text
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_the_pack_is_the_regions_own(client, other_coordinator, region, meeting_1):
+    client.force_login(other_coordinator)
+    assert client.get(reverse("meeting_pack_pdf", args=[region.slug, meeting_1.pk])).status_code == 403

@@ -9,6 +9,7 @@ from .meetings import (
     meeting_edit,
     meeting_ics,
     meeting_list,
+    meeting_pack_pdf,
 )
 from .objectives import (
     my_priorities,
@@ -36,6 +37,7 @@ __all__ = [
     "meeting_edit",
     "meeting_ics",
     "meeting_list",
+    "meeting_pack_pdf",
     "my_priorities",
     "objective_create",
     "objective_detail",

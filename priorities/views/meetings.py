@@ -7,17 +7,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.access import get_region_for_user
 from programmes.models import ActionPlan
 from sli_portal.core.forms import add_service_errors
+from sli_portal.core.http import attachment
+from sli_portal.core.pdf import render_pdf
 
 from .. import selectors, services
 from ..calendar import meeting_calendar
 from ..forms import MeetingActionForm, QuarterlyMeetingForm
-from ..models import MeetingAction, PriorityArea, QuarterlyMeeting, QuarterlyUpdate
+from ..models import MeetingAction, PriorityArea, QuarterlyMeeting
 from .lookups import get_action, get_meeting
 
 
@@ -98,12 +101,6 @@ def _meeting_form(request, region, meeting: QuarterlyMeeting, initial) -> HttpRe
 def _meeting_page(request, region, access, meeting, action_form=None) -> HttpResponse:
     actions = list(meeting.actions.select_related("owner").order_by("due_date", "pk"))
     today = timezone.localdate()
-    updates = (
-        QuarterlyUpdate.objects.submitted()
-        .filter(key_objective__priority_area=meeting.priority_area, quarter=meeting.quarter)
-        .select_related("key_objective", "author")
-        .order_by("key_objective__number")
-    )
     if action_form is None and access.can_coordinate:
         action_form = MeetingActionForm(members=services.region_members(region), prefix="action")
     return render(
@@ -121,11 +118,25 @@ def _meeting_page(request, region, access, meeting, action_form=None) -> HttpRes
                 )
                 for action in actions
             ],
-            "updates": updates,
+            "pack": selectors.meeting_pack(meeting),
+            "today": today,
             "action_form": action_form,
             "can_coordinate": access.can_coordinate,
         },
     )
+
+
+@require_http_methods(["GET"])
+def meeting_pack_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The meeting pack as a tagged PDF, from the same partial as the meeting's page."""
+    region, _access = get_region_for_user(request, slug)
+    meeting = get_meeting(region, pk)
+    html = render_to_string(
+        "priorities/meeting_pack_pdf.html",
+        {"region": region, "pack": selectors.meeting_pack(meeting), "today": timezone.localdate()},
+    )
+    filename = f"{region.slug}-priority-{meeting.priority_area.number}-{meeting.quarter.code}-meeting-pack.pdf"
+    return attachment(render_pdf(html), "application/pdf", filename)
 
 
 @require_http_methods(["GET"])
