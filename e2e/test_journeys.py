@@ -161,7 +161,7 @@ def test_coordinator_builds_a_plan_signs_it_off_and_schedules_a_meeting(journey)
         attendees.get_by_label(person).check()
     page.get_by_role("button", name="Save meeting").click()
     expect_success(page, "Meeting for Priority 1, 2027/28 Q1, saved")
-    expect(h1(page)).to_have_text("2027/28 Q1 quarterly meeting")
+    expect(h1(page)).to_have_text("Quarterly meeting: 2027/28 Q1 review")
     expect(page.locator("main dl")).to_contain_text("Wednesday 12 May 2027, 10:00 to 11:30")
     tab.check("meeting-created")
 
