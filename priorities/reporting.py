@@ -62,17 +62,22 @@ def check_owes(objective: KeyObjective, quarter: Quarter) -> None:
         raise ValidationError(f"Key Objective {objective.number} owes no update for {quarter}: {reason}")
 
 
+def _owing_marked(quarter: Quarter) -> QuerySet[KeyObjective]:
+    """The objectives owing `quarter`, each marked `has_submitted` (a draft does not count)."""
+    submitted = QuarterlyUpdate.objects.submitted().filter(key_objective=OuterRef("pk"), quarter=quarter)
+    return KeyObjective.objects.owing(quarter).annotate(has_submitted=Exists(submitted))
+
+
+def _with_leads(objectives: QuerySet[KeyObjective]) -> QuerySet[KeyObjective]:
+    return objectives.select_related("priority_area", "priority_area__lead", "priority_area__deputy_lead").order_by(
+        "number"
+    )
+
+
 def missing_updates(plan: ActionPlan, quarter: Quarter) -> QuerySet[KeyObjective]:
     """The plan's objectives that owe an update for `quarter` and have none submitted (a draft
     counts as missing), with their priority area and its leads."""
-    submitted = QuarterlyUpdate.objects.submitted().filter(key_objective=OuterRef("pk"), quarter=quarter)
-    return (
-        KeyObjective.objects.owing(quarter)
-        .filter(plan=plan)
-        .filter(~Exists(submitted))
-        .select_related("priority_area", "priority_area__lead", "priority_area__deputy_lead")
-        .order_by("number")
-    )
+    return _with_leads(_owing_marked(quarter).filter(plan=plan, has_submitted=False))
 
 
 @dataclass
@@ -117,14 +122,7 @@ def _progress(plan: ActionPlan, quarter: Quarter) -> QuarterProgress | None:
     """One query: every objective owing `quarter`, each marked whether it has submitted."""
     if quarter not in plan.quarters:
         return None
-    submitted = QuarterlyUpdate.objects.submitted().filter(key_objective=OuterRef("pk"), quarter=quarter)
-    owing = list(
-        KeyObjective.objects.owing(quarter)
-        .filter(plan=plan)
-        .annotate(has_submitted=Exists(submitted))
-        .select_related("priority_area", "priority_area__lead", "priority_area__deputy_lead")
-        .order_by("number")
-    )
+    owing = list(_with_leads(_owing_marked(quarter).filter(plan=plan)))
     return QuarterProgress(
         quarter=quarter,
         due=update_due_date(plan.region, quarter),
@@ -151,11 +149,9 @@ def overdue_counts(plans: list[ActionPlan], *, today: datetime.date) -> dict[int
             by_quarter.setdefault(quarter, []).append(plan)
     counts: dict[int, int] = {}
     for quarter, group in by_quarter.items():
-        submitted = QuarterlyUpdate.objects.submitted().filter(key_objective=OuterRef("pk"), quarter=quarter)
         rows = (
-            KeyObjective.objects.owing(quarter)
-            .filter(plan__in=[plan.pk for plan in group])
-            .filter(~Exists(submitted))
+            _owing_marked(quarter)
+            .filter(plan__in=[plan.pk for plan in group], has_submitted=False)
             .values_list("plan_id")
             .annotate(n=Count("pk"))
             .order_by()

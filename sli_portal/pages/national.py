@@ -122,8 +122,9 @@ def national_overview(*, today: datetime.date | None = None) -> NationalOverview
     ):
         areas[area.plan_id].append(area)
     rag = rag_matrix(list(plans.values()), quarters)
+    by_pk = {region.pk: region for region in regions}
     for plan in plans.values():
-        plan.region = next(region for region in regions if region.pk == plan.region_id)
+        plan.region = by_pk[plan.region_id]
     missing = overdue_counts(list(plans.values()), today=today)
     cycles = _cycle_counts(regions, today)
 
