@@ -10,7 +10,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from programmes.models import ActionPlan, Region
@@ -29,14 +29,17 @@ from .models import (
 # --- Updates -------------------------------------------------------------------------------
 
 
-def latest_submitted_updates(plan: ActionPlan) -> dict[int, QuarterlyUpdate]:
-    """Key objective id → its latest submitted update (by quarter); one query."""
+def latest_submitted_updates(plan: ActionPlan, *, up_to: Quarter | None = None) -> dict[int, QuarterlyUpdate]:
+    """Key objective id → its latest submitted update (by quarter), of `up_to` or before when
+    given; one query."""
     updates = (
         QuarterlyUpdate.objects.submitted()
         .filter(key_objective__plan=plan)
         .select_related("author")
         .order_by("key_objective_id", "quarter")
     )
+    if up_to is not None:
+        updates = updates.filter(quarter__lte=up_to.code)
     # Ascending order, so the last write for each objective is its latest quarter.
     return {update.key_objective_id: update for update in updates}
 
@@ -44,23 +47,36 @@ def latest_submitted_updates(plan: ActionPlan) -> dict[int, QuarterlyUpdate]:
 def rag_matrix(plans: ActionPlan | list[ActionPlan], quarters: list[Quarter]) -> dict[int, dict[Quarter, Counter]]:
     """Priority area id → quarter → Counter of the RAG statuses of submitted updates of
     signed-off objectives (a headline never counts a proposal), for one plan or several (the
-    national view); one query, counted in the database.
+    national view); one query.
 
-    Every priority area with a submitted update in `quarters` has an entry, and every requested
-    quarter is present under it (an empty Counter when nothing was submitted).
+    An objective marked Complete owes no later update, yet stays complete: in a later quarter
+    without an update of its own it counts as Complete, so finishing work never shrinks a
+    headline. Every priority area with something to count in `quarters` has an entry, and every
+    requested quarter is present under it (an empty Counter when nothing was submitted).
     """
     plans = [plans] if isinstance(plans, ActionPlan) else plans
+    if not quarters:
+        return {}
+    complete = QuarterlyUpdate.Rag.COMPLETE
     rows = (
         QuarterlyUpdate.objects.submitted()
         .of_signed_off_objectives()
-        .filter(key_objective__plan__in=[plan.pk for plan in plans], quarter__in=[q.code for q in quarters])
-        .values_list("key_objective__priority_area_id", "quarter", "rag_status")
-        .annotate(n=Count("pk"))
+        .filter(key_objective__plan__in=[plan.pk for plan in plans])
+        .filter(Q(quarter__in=[q.code for q in quarters]) | Q(rag_status=complete, quarter__lt=max(quarters).code))
+        .values_list("key_objective_id", "key_objective__priority_area_id", "quarter", "rag_status")
         .order_by()
     )
+    by_objective: dict[int, tuple[int, dict[Quarter, str]]] = {}
+    for objective_id, priority_area_id, quarter, rag_status in rows:
+        by_objective.setdefault(objective_id, (priority_area_id, {}))[1][quarter] = rag_status
     matrix: dict[int, dict[Quarter, Counter]] = defaultdict(lambda: {quarter: Counter() for quarter in quarters})
-    for priority_area_id, quarter, rag_status, count in rows:
-        matrix[priority_area_id][quarter][rag_status] += count
+    for priority_area_id, statuses in by_objective.values():
+        completed_in = min((q for q, rag in statuses.items() if rag == complete), default=None)
+        for quarter in quarters:
+            if quarter in statuses:
+                matrix[priority_area_id][quarter][statuses[quarter]] += 1
+            elif completed_in is not None and completed_in < quarter:
+                matrix[priority_area_id][quarter][complete] += 1
     return dict(matrix)
 
 
@@ -202,6 +218,29 @@ def active_plan(region: Region) -> ActionPlan | None:
     plan = ActionPlan.objects.filter(region=region, status=ActionPlan.Status.ACTIVE).first()
     if plan is not None:
         plan.region = region  # its due dates read the region's settings: no second query
+    return plan
+
+
+def plan_reporting(region: Region, quarter: Quarter) -> ActionPlan | None:
+    """The plan a report of `quarter` is about: the region's active or closed plan running at
+    the quarter's end (the active one first), else its active plan. A snapshot of May 2024
+    reports the plan that ran to March 2024, not the one agreed since; one query."""
+    running = Q(start_date__lte=quarter.end_date, end_date__gte=quarter.end_date)
+    plans = ActionPlan.objects.filter(
+        Q(status=ActionPlan.Status.ACTIVE) | Q(running, status=ActionPlan.Status.CLOSED), region=region
+    )
+    # Running and active, then running and closed (the latest), then active but not yet running.
+    candidates = sorted(
+        plans,
+        key=lambda plan: (
+            not (plan.start_date <= quarter.end_date <= plan.end_date),
+            plan.status != ActionPlan.Status.ACTIVE,
+            -plan.start_date.toordinal(),
+        ),
+    )
+    plan = candidates[0] if candidates else None
+    if plan is not None:
+        plan.region = region
     return plan
 
 

@@ -24,9 +24,9 @@ from peer_challenges.services import Milestone, milestones_between
 from priorities.models import KeyObjective, PriorityArea, Project, QuarterlyUpdate
 from priorities.reporting import last_due_quarter
 from priorities.selectors import (
-    active_plan,
     badged_projects,
     latest_submitted_updates,
+    plan_reporting,
     public_priority_areas,
     quarter_highlights,
     rag_matrix,
@@ -224,9 +224,9 @@ def compile_content(snapshot: Snapshot, *, today: datetime.date | None = None) -
     region = snapshot.region
     today = today or timezone.localdate()
     month_start, month_end = month_bounds(snapshot.month)
-    plan = active_plan(region)
     # The last due quarter on the render's day: its updates are all in, and are the news.
     quarter = last_due_quarter(region, today)
+    plan = plan_reporting(region, quarter)
     quarters = chart_quarters(plan, quarter)
     chart = RagChart()
     content = SnapshotContent(
@@ -244,7 +244,7 @@ def compile_content(snapshot: Snapshot, *, today: datetime.date | None = None) -
         adph_updates_html=render_markdown(snapshot.adph_updates),
     )
     if plan is not None:
-        latest = latest_submitted_updates(plan)
+        latest = latest_submitted_updates(plan, up_to=quarter)
         matrix = rag_matrix(plan, quarters) if quarters else {}
         # A snapshot is public: like the public plan, it shows only what the network signed off.
         areas = list(public_priority_areas(plan))
@@ -258,7 +258,9 @@ def compile_content(snapshot: Snapshot, *, today: datetime.date | None = None) -
     content.projects = [
         project
         for project in badged_projects(region, public=True)
-        if project.status != Project.Status.COMPLETED or project.badged_on >= add_months(month_start, -12)
+        # Badged by the month's end; completed ones for a year.
+        if project.badged_on <= month_end
+        and (project.status != Project.Status.COMPLETED or project.badged_on >= add_months(month_start, -12))
     ]
     content.events_until = today + datetime.timedelta(weeks=EVENT_WEEKS)
     content.events = list(

@@ -58,6 +58,15 @@ def test_latest_submitted_update_is_the_latest_quarter_not_a_draft(priority_1):
     assert selectors.latest_submitted_updates(priority_1.plan) == {objective.pk: latest}
 
 
+def test_latest_submitted_updates_up_to_a_quarter_ignore_later_ones(priority_1):
+    objective = signed_off(priority_1, 1)
+    first = submitted(objective, Q1)
+    submitted(objective, Q2)
+
+    # A snapshot of an earlier month reports what was known then.
+    assert selectors.latest_submitted_updates(priority_1.plan, up_to=Q1) == {objective.pk: first}
+
+
 def test_latest_submitted_updates_leave_out_objectives_without_one(priority_1):
     signed_off(priority_1, 1)
     assert selectors.latest_submitted_updates(priority_1.plan) == {}
@@ -99,6 +108,43 @@ def test_rag_matrix_counts_submitted_updates_per_priority_and_quarter(priority_1
 def test_rag_matrix_ignores_quarters_not_asked_for(priority_1):
     submitted(signed_off(priority_1, 1), Q3)
     assert selectors.rag_matrix(priority_1.plan, [Q1, Q2]) == {}
+
+
+def test_a_complete_objective_counts_as_complete_in_later_quarters(priority_1):
+    done_early, done_before_the_window, running = (signed_off(priority_1, n) for n in (1, 2, 3))
+    submitted(done_early, Q1, QuarterlyUpdate.Rag.COMPLETE)
+    submitted(done_before_the_window, Quarter(2023, 4), QuarterlyUpdate.Rag.COMPLETE)
+    submitted(running, Q1, QuarterlyUpdate.Rag.AMBER)
+    submitted(running, Q2, QuarterlyUpdate.Rag.RED)
+
+    matrix = selectors.rag_matrix(priority_1.plan, [Q1, Q2, Q3])
+
+    # Finishing work never shrinks a headline: no update is owed after Complete, yet it counts.
+    assert matrix[priority_1.pk] == {
+        Q1: Counter(complete=2, amber=1),
+        Q2: Counter(complete=2, red=1),
+        Q3: Counter(complete=2),
+    }
+
+
+def test_a_complete_objective_is_not_counted_before_it_was_complete(priority_1):
+    objective = signed_off(priority_1, 1)
+    submitted(objective, Q1, QuarterlyUpdate.Rag.GREEN)
+    submitted(objective, Q3, QuarterlyUpdate.Rag.COMPLETE)
+
+    matrix = selectors.rag_matrix(priority_1.plan, [Q1, Q2, Q3])
+
+    assert matrix[priority_1.pk] == {Q1: Counter(green=1), Q2: Counter(), Q3: Counter(complete=1)}
+
+
+def test_a_draft_or_proposed_complete_is_not_carried_forward(priority_1):
+    QuarterlyUpdateFactory(
+        key_objective=signed_off(priority_1, 1), quarter=Q1, rag_status=QuarterlyUpdate.Rag.COMPLETE, submitted_at=None
+    )
+    proposed = KeyObjectiveFactory(priority_area=priority_1, number=2, sign_off_state=KeyObjective.SignOff.PROPOSED)
+    submitted(proposed, Q1, QuarterlyUpdate.Rag.COMPLETE)
+
+    assert selectors.rag_matrix(priority_1.plan, [Q2]) == {}
 
 
 @pytest.mark.parametrize("count", [1, 10])
@@ -200,3 +246,52 @@ def test_badged_projects_prefetch_councils_and_objectives(region, priority_1, co
         projects = list(selectors.badged_projects(region))
         names = [[c.name for c in p.councils.all()] + [o.title for o in p.key_objectives.all()] for p in projects]
     assert len(names) == count
+
+
+# plan_reporting
+
+
+def test_a_report_of_a_quarter_is_about_the_plan_running_then(region):
+    closed = ActionPlanFactory(
+        region=region,
+        title="2022-2024",
+        status=ActionPlan.Status.CLOSED,
+        start_date=datetime.date(2022, 10, 1),
+        end_date=datetime.date(2024, 3, 31),
+    )
+    active = ActionPlanFactory(
+        region=region,
+        title="2024-2026",
+        status=ActionPlan.Status.ACTIVE,
+        start_date=datetime.date(2024, 4, 1),
+        end_date=datetime.date(2026, 3, 31),
+    )
+
+    assert selectors.plan_reporting(region, Quarter(2023, 4)) == closed
+    assert selectors.plan_reporting(region, Quarter(2024, 1)) == active
+    # Before any plan, or between plans: the active one.
+    assert selectors.plan_reporting(region, Quarter(2020, 1)) == active
+
+
+def test_the_active_plan_comes_first_when_a_closed_one_overlaps_it(region):
+    ActionPlanFactory(
+        region=region,
+        title="Old",
+        status=ActionPlan.Status.CLOSED,
+        start_date=datetime.date(2023, 4, 1),
+        end_date=datetime.date(2025, 3, 31),
+    )
+    active = ActionPlanFactory(
+        region=region,
+        title="New",
+        status=ActionPlan.Status.ACTIVE,
+        start_date=datetime.date(2024, 10, 1),
+        end_date=datetime.date(2026, 3, 31),
+    )
+
+    assert selectors.plan_reporting(region, Quarter(2024, 3)) == active
+
+
+def test_no_plan_to_report(region):
+    ActionPlanFactory(region=region, status=ActionPlan.Status.DRAFT)
+    assert selectors.plan_reporting(region, Quarter(2024, 1)) is None

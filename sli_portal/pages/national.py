@@ -230,11 +230,13 @@ def annual_report(region: Region, year: int, *, today: datetime.date | None = No
             rows = []
             for objective in area.key_objectives.all():
                 by_quarter = {update.quarter: update for update in objective.year_updates}
-                for quarter, update in by_quarter.items():
-                    totals[quarter][update.rag_status] += 1
                 latest = objective.year_updates[-1] if objective.year_updates else None
                 rows.append(ReportObjective(objective, [by_quarter.get(q) for q in quarters], latest))
             priorities.append(ReportPriority(area, rows))
+        # The same counts as every headline: an objective completed earlier still counts.
+        for by_quarter in rag_matrix(plan, quarters).values():
+            for quarter, counter in by_quarter.items():
+                totals[quarter] += counter
     today = today or timezone.localdate()
     start, end = quarters[0].start_date, quarters[-1].end_date
     published = Snapshot.objects.published().filter(region=region, month__range=(start, end)).count()

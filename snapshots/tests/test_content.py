@@ -6,8 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from priorities.models import PriorityArea
 from priorities.tests.factories import KeyObjectiveFactory, ProjectFactory, QuarterlyUpdateFactory
-from programmes.tests.factories import EventFactory
+from programmes.models import ActionPlan
+from programmes.tests.factories import ActionPlanFactory, EventFactory
 from sli_portal.core.quarters import Quarter
 from snapshots.content import compile_content
 from snapshots.formatting import render_markdown
@@ -210,3 +212,49 @@ def test_a_change_awaiting_sign_off_stays_out_of_the_snapshot(programme, snapsho
     html = build_html(snapshot)
     assert "Key Objective 1: Shared assurance framework" in html
     assert "A new wording the network has not agreed" not in html
+
+
+def test_a_snapshot_of_an_earlier_plan_reports_that_plan_as_it_stood(region, plan, programme):
+    """The archive's snapshots of a closed plan are rendered (by the demo, or again after a
+    restore) as of their own month: that plan, the updates known then, the projects badged by then."""
+    closed = ActionPlanFactory(
+        region=region,
+        title="SW ADPH SLI Action Plan 2022-2024",
+        status=ActionPlan.Status.CLOSED,
+        start_date=datetime.date(2022, 10, 1),
+        end_date=datetime.date(2024, 3, 31),
+    )
+    area = PriorityArea.objects.create(
+        plan=closed, number=5, title="The SW ADPH voice", lead=plan.priority_areas.first().lead
+    )
+    voice = KeyObjectiveFactory(
+        priority_area=area,
+        number=14,
+        title="The SW ADPH Voice",
+        signed_off_at=at(datetime.date(2022, 9, 20)),
+        sign_off_state="signed_off",
+    )
+    QuarterlyUpdateFactory(
+        key_objective=voice,
+        quarter=Quarter(2023, 1),
+        rag_status="amber",
+        progress="Then.",
+        submitted_at=at(datetime.date(2023, 7, 10)),
+    )
+    QuarterlyUpdateFactory(
+        key_objective=voice,
+        quarter=Quarter(2023, 2),
+        rag_status="green",
+        progress="Later.",
+        submitted_at=at(datetime.date(2023, 10, 10)),
+    )
+    may = SnapshotFactory(region=region, month=datetime.date(2023, 8, 1))
+
+    content = compile_content(may, today=datetime.date(2023, 8, 20))
+
+    assert content.plan == closed
+    assert content.quarter == Quarter(2023, 1)
+    [priority] = content.priorities
+    assert [(item.objective.number, item.summary) for item in priority.objectives] == [(14, "Then.")]
+    # The project of the fixture was badged in May 2024, after this month.
+    assert content.projects == []
