@@ -1,4 +1,5 @@
-"""The demo's snapshots: the last three months published (with their PDFs), this month's draft.
+"""The demo's snapshots: the monthly archive of an earlier plan and the last three months
+published (with their PDFs), this month's draft.
 
 Called by `sli_portal.data.demo.load_demo`. Idempotent: a snapshot that exists is left as it is
 (a coordinator may have edited it), except that a published one whose files are missing is
@@ -30,6 +31,14 @@ INTRODUCTIONS = (
     "schedule. The highlights below are the ones members asked us to share more widely.",
     "A short snapshot this month: the updates for the quarter are due soon, so this issue focuses on "
     "projects and events. **Send your news to the SLI coordinator** for next month’s issue.",
+)
+
+# The archive of the SW ADPH Voice (Key Objective 14 of the 2022-2024 plan): one a month.
+ARCHIVE_INTRODUCTIONS = (
+    "The quarterly updates are in. Read how each priority area is doing, and what the network has "
+    "badged as SLI since last month.",
+    "This month the network met to review the plan. Thank you to every DPH lead who reported on time.",
+    "A shorter snapshot this month, between two quarters: projects, peer challenges and what is coming up.",
 )
 
 ADPH_UPDATES = (
@@ -77,7 +86,9 @@ def _files_missing(snapshot: Snapshot) -> bool:
     return not (snapshot.pdf.storage.exists(snapshot.pdf.name) and snapshot.html.storage.exists(snapshot.html.name))
 
 
-def _load_published(region: Region, month: datetime.date, index: int, *, render: bool) -> bool:
+def _load_published(
+    region: Region, month: datetime.date, index: int, *, render: bool, introductions=INTRODUCTIONS
+) -> bool:
     snapshot = Snapshot.objects.filter(region=region, month=month).first()
     created = snapshot is None
     if created:
@@ -85,7 +96,7 @@ def _load_published(region: Region, month: datetime.date, index: int, *, render:
             region=region,
             month=month,
             title=services.default_title(region, month),
-            introduction=INTRODUCTIONS[index % len(INTRODUCTIONS)],
+            introduction=introductions[index % len(introductions)],
             adph_updates=ADPH_UPDATES[index % len(ADPH_UPDATES)],
         )
     if created and render:
@@ -98,13 +109,26 @@ def _load_published(region: Region, month: datetime.date, index: int, *, render:
     return created
 
 
-def load_demo_snapshots(*, region: Region, today: datetime.date, render: bool = True) -> int:
+def load_demo_snapshots(
+    *,
+    region: Region,
+    today: datetime.date,
+    render: bool = True,
+    archive: tuple[datetime.date, datetime.date] | None = None,
+) -> int:
     """The demo region's snapshots; returns how many were created now.
 
-    `render=False` (for tests that only need the rows) leaves the past snapshots as drafts.
+    `archive` (first and last day of an earlier plan) adds a published snapshot for every month
+    of it, each rendered as of its own month. `render=False` (for tests that only need the rows)
+    leaves the past snapshots as drafts.
     """
     this_month = today.replace(day=1)
     created = 0
+    if archive is not None:
+        month, index = archive[0].replace(day=1), 0
+        while month <= archive[1] and month < add_months(this_month, -PUBLISHED_MONTHS):
+            created += _load_published(region, month, index, render=render, introductions=ARCHIVE_INTRODUCTIONS)
+            month, index = add_months(month, 1), index + 1
     for index in range(PUBLISHED_MONTHS, 0, -1):
         created += _load_published(region, add_months(this_month, -index), index, render=render)
     if not Snapshot.objects.filter(region=region, month=this_month).exists():

@@ -4,15 +4,20 @@ Read this file as the description of the demo. The data comes first, as plain tu
 functions that load it follow, one per part of the domain.
 
 - The region and its councils are real (ONS codes of 2023); the people, the plans' content, the
-  meetings, the projects and the peer challenges are illustrative.
-- The closed "SW ADPH SLI Action Plan 2022-2024" has fixed dates. The active plan, its quarterly
-  updates and meetings, the events and the peer challenges are dated relative to the day the demo
-  is loaded, so the dashboard always has something due and something overdue.
+  meetings, the projects and the peer challenges are illustrative, the people's names fictional.
+- The network's history has fixed dates: the 2021/22 plan, the 2022/23 plan (superseded after six
+  months) and the "SW ADPH SLI Action Plan 2022-2024" (five priority areas, fifteen key objectives,
+  Key Objective 14 "The SW ADPH Voice", its badged QI projects and a snapshot for every month).
+- The active plan builds on it. It, its quarterly updates and meetings, the events and the peer
+  challenges are dated relative to the day the demo is loaded, so the dashboard always has
+  something due and something overdue, and each priority area's next meeting reviews the last
+  due quarter.
+- Every update's text is true to its RAG status, and no update follows a Complete one.
 - Loading is idempotent: every row is found by its natural key and saved only when a value
   differs, so a second run adds no row and no history. Run on a later day, it moves the dated
   rows to that day (and drops the active plan's updates and meetings that fall outside it).
-- Snapshots: the last three months published with their PDFs, and this month's draft
-  (`snapshots.demo`).
+- Snapshots (`snapshots.demo`): the 2022-2024 archive, the last three months published with their
+  PDFs, and this month's draft.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from priorities.models import (
     QuarterlyMeeting,
     QuarterlyUpdate,
 )
+from priorities.reporting import last_due_quarter, update_due_date
 from programmes.models import ActionPlan, Event, LocalAuthority, Membership, Region
 from sli_portal.core.quarters import Quarter
 from snapshots.demo import load_demo_snapshots
@@ -149,46 +155,6 @@ PEOPLE = (
     ),
 )  # fmt: skip
 
-# --- The closed plan, 2022-2024 --------------------------------------------------------------
-
-CLOSED_PLAN = {
-    "title": "SW ADPH SLI Action Plan 2022-2024",
-    "start_date": datetime.date(2022, 4, 1),
-    "end_date": datetime.date(2024, 3, 31),
-    "approved_on": datetime.date(2022, 2, 15),
-    "intro": (
-        "Our first regional SLI action plan, agreed by SW ADPH in February 2022 as councils came out of "
-        "the COVID-19 response. It closed on 31 March 2024; the objectives it did not finish were "
-        "carried forward into the next plan."
-    ),
-}
-
-# (number, title, description, DPH lead, deputy lead)
-CLOSED_PRIORITIES = (
-    (1, "COVID-19 recovery and health protection",
-     "Learning from the pandemic and keeping the region ready for the next incident.", "dph-bristol", None),
-    (2, "Health inequalities", "Narrowing the gap in healthy life expectancy across the region.",
-     "dph-cornwall", "dph-plymouth"),
-    (3, "Healthy weight and physical activity", "Working with schools, planners and leisure services.",
-     "dph-plymouth", None),
-    (4, "Mental health and wellbeing", "Prevention, suicide prevention and support for the workforce.",
-     "dph-gloucestershire", None),
-)  # fmt: skip
-
-# (number, priority, title, description, carried forward into the next plan)
-CLOSED_OBJECTIVES = (
-    (1, 1, "Regional COVID-19 lessons review", "Review what the region learned from its COVID-19 response.", False),
-    (2, 1, "Local outbreak management plans", "Refresh every council's outbreak plan for endemic COVID-19.", False),
-    (3, 1, "Care home infection prevention", "Keep the infection prevention support built for care homes.", True),
-    (4, 2, "Health inequalities framework", "Agree a regional framework for measuring inequalities.", False),
-    (5, 2, "Cost of living response", "Share councils' responses to the cost of living crisis.", False),
-    (6, 3, "Healthy weight declaration", "Every council signs the healthy weight declaration.", False),
-    (7, 3, "Active travel to school", "Increase walking and cycling to school in six pilot areas.", False),
-    (8, 4, "Suicide prevention audit", "Complete a regional audit of suicides to target prevention.", True),
-    (9, 4, "Workforce wellbeing", "Support the wellbeing of public health teams after the pandemic.", False),
-    (10, 4, "Loneliness and isolation", "Map loneliness services for older people in rural areas.", False),
-)
-
 # --- The active plan -------------------------------------------------------------------------
 
 # (number, title, description, DPH lead, deputy lead)
@@ -223,6 +189,20 @@ class ObjectiveSeed:
     # Index of the plan quarter by which the objective is complete; None: it runs to the end.
     complete_by: int | None = None
     signed_off: bool = True
+
+
+@dataclass(frozen=True)
+class PlanSeed:
+    """A closed plan of the network's history; fixed dates."""
+
+    title: str
+    start_date: datetime.date
+    end_date: datetime.date
+    approved_on: datetime.date
+    intro: str
+    # (number, title, description, DPH lead, deputy lead)
+    priorities: tuple
+    objectives: tuple[ObjectiveSeed, ...]
 
 
 OBJECTIVES = (
@@ -342,7 +322,7 @@ OBJECTIVES = (
         "Speak with one voice for public health in the South West: joint responses to national consultations, "
         "a regional presence in the media, and the monthly SLI snapshots that tell members, partners and the "
         "public how the plan is progressing.",
-        "The monthly SLI snapshots are published on time and read by members and partners.",
+        "A monthly SLI snapshot goes to members and partners, and the public archive is read well beyond them.",
         "Joint SW ADPH response to the national consultation on the public health grant.",
         "Drafting joint responses depends on a few DsPH with little time.",
         "Agree a rota of DsPH to draft consultation responses.",
@@ -365,6 +345,234 @@ OBJECTIVES = (
     ),
 )  # fmt: skip
 
+# --- The network's history: the plans the active one builds on --------------------------------
+
+KO = ObjectiveSeed  # short, so the seeds read as a table
+
+PLAN_2021_22 = PlanSeed(
+    "SW ADPH SLI Action Plan 2021/22",
+    datetime.date(2021, 4, 1), datetime.date(2022, 3, 31), datetime.date(2021, 3, 16),
+    "The network's first SLI action plan, agreed for one year while councils were still leading the "
+    "COVID-19 response. It kept the improvement work going and refreshed the network's SLI self-assessment.",
+    (
+        (1, "COVID-19 response", "Supporting each other through the response and the vaccine roll-out.",
+         "dph-bristol", None),
+        (2, "Health inequalities", "Keeping health inequalities at the centre of the recovery.",
+         "dph-cornwall", "dph-plymouth"),
+        (3, "Sector-led improvement", "The network's own improvement: self-assessment and peer support.",
+         "dph-gloucestershire", None),
+    ),
+    (
+        KO(1, 1, "Local outbreak management",
+          "Support every council's local outbreak management plan and share learning from the response.",
+          "Councils share their outbreak response every week through the network.",
+          "Mutual aid agreed between councils for outbreak response.",
+          "Public health teams are exhausted after a year of response.",
+          "Review the lessons of the response with UKHSA.", complete_by=3),
+        KO(2, 1, "COVID-19 vaccine uptake", "Close the gaps in COVID-19 vaccine uptake between communities.",
+          "Councils and the NHS run targeted clinics in the areas with the lowest uptake.",
+          "The uptake gap between the most and least deprived areas has narrowed.",
+          "Misinformation is slowing uptake in some communities.",
+          "Share the community champions model across the region.", complete_by=3),
+        KO(3, 2, "Health inequalities in the recovery",
+          "Put health inequalities at the centre of councils' COVID-19 recovery plans.",
+          "Eight councils have a health inequalities section in their recovery plan.",
+          "Regional health inequalities summit held online with the two ICBs.",
+          "Recovery funding is short-term.",
+          "Agree a regional health inequalities framework in the next plan."),
+        KO(4, 3, "SLI self-assessment", "Refresh the network's SLI self-assessment against the ADPH framework.",
+          "Every DPH has completed the self-assessment.",
+          "The self-assessment's findings set the priorities of the next plan.",
+          "Little time for improvement work during the response.",
+          "Agree the 2022/23 plan at the March network meeting.", complete_by=3),
+    ),
+)  # fmt: skip
+
+PLAN_2022_23 = PlanSeed(
+    "SW ADPH SLI Action Plan 2022/23",
+    datetime.date(2022, 4, 1), datetime.date(2022, 9, 30), datetime.date(2022, 3, 15),
+    "Agreed in March 2022 as a one-year plan for living with COVID-19. In September 2022 the network replaced "
+    "it with the two-year SW ADPH SLI Action Plan 2022-2024, which took its objectives forward; it closed on "
+    "30 September 2022.",
+    (
+        (1, "Living with COVID-19", "Learning from the pandemic and keeping the region ready.", "dph-bristol", None),
+        (2, "Health inequalities and the cost of living", "Protecting health as living costs rise.",
+         "dph-cornwall", "dph-plymouth"),
+        (3, "Mental health and wellbeing", "Suicide prevention and the wellbeing of the public health workforce.",
+         "dph-gloucestershire", None),
+    ),
+    (
+        KO(1, 1, "Regional COVID-19 lessons review", "Review what the region learned from its COVID-19 response.",
+          "The review's scope is agreed with UKHSA South West.",
+          "Lessons workshops booked with every council.",
+          "Council teams are tired of revisiting the pandemic.",
+          "Carry the review into the two-year plan."),
+        KO(2, 2, "Health inequalities framework", "Agree a regional framework for measuring health inequalities.",
+          "A first set of indicators has been drafted with the ICBs.",
+          "Both ICBs agreed to use the same indicators.",
+          "Some indicators are only published every three years.",
+          "Carry the framework into the two-year plan."),
+        KO(3, 2, "Cost of living response", "Share councils' responses to the cost of living crisis.",
+          "Councils share their cost of living schemes through the network's forum.",
+          "A shared page of councils' schemes is live.",
+          "Demand for crisis support is outgrowing councils' funding.",
+          "Plan warm spaces for the winter with the voluntary sector."),
+        KO(4, 3, "Suicide prevention audit", "Complete a regional audit of suicides to target prevention.",
+          "Coroners in four of the five areas have agreed to share their records.",
+          "Audit method agreed with the National Suicide Prevention Alliance.",
+          "Access to coroners' records depends on each coroner's agreement.",
+          "Start the audit in the councils with access."),
+        KO(5, 3, "Workforce wellbeing", "Support the wellbeing of public health teams after the pandemic.",
+          "A survey of public health staff has been run in every council.",
+          "Survey results shared with every DPH.",
+          "Staff turnover remains high in smaller teams.",
+          "Agree a regional wellbeing offer."),
+    ),
+)  # fmt: skip
+
+PLAN_2022_2024 = PlanSeed(
+    "SW ADPH SLI Action Plan 2022-2024",
+    datetime.date(2022, 10, 1), datetime.date(2024, 3, 31), datetime.date(2022, 9, 20),
+    "Agreed by SW ADPH in September 2022 to take the 2021/22 and 2022/23 plans forward over two years, as "
+    "councils moved from the COVID-19 response to recovery and the cost of living crisis. Five priority areas, "
+    "each with a DPH lead; fifteen key objectives, among them the SW ADPH Voice and its monthly SLI snapshots. "
+    "It closed on 31 March 2024; the objectives it did not finish were carried forward into the next plan.",
+    (
+        (1, "Health protection and COVID-19 recovery",
+         "Learning from the pandemic and keeping the region ready for the next incident.",
+         "dph-bristol", "dph-cornwall"),
+        (2, "Health inequalities and the cost of living",
+         "Narrowing the gap in healthy life expectancy as living costs rise.", "dph-cornwall", "dph-plymouth"),
+        (3, "Healthy weight, physical activity and tobacco",
+         "Working with schools, planners, leisure services and Trading Standards.",
+         "dph-plymouth", "dph-gloucestershire"),
+        (4, "Mental health and suicide prevention",
+         "Preventing suicide and supporting good mental health, in towns and rural areas alike.",
+         "dph-gloucestershire", None),
+        (5, "Leadership, workforce and the SW ADPH voice",
+         "Peer challenge, a shared workforce and one voice for public health in the South West.",
+         "sli-lead", "dph-bristol"),
+    ),
+    (
+        KO(1, 1, "Regional COVID-19 lessons review",
+          "Review what the region learned from its COVID-19 response and act on it.",
+          "Workshops with the fifteen councils and UKHSA have gathered the lessons.",
+          "Lessons report agreed by SW ADPH and shared with the Local Resilience Forums.",
+          "Council teams are tired of revisiting the pandemic.",
+          "Track the report's recommendations through the health protection board.", complete_by=2),
+        KO(2, 1, "Outbreak management plans for endemic COVID-19",
+          "Refresh every council's outbreak management plan for COVID-19 and other respiratory infections.",
+          "Eleven councils have refreshed their plan against the regional template.",
+          "Every refreshed plan has been peer-reviewed by another council.",
+          "Two councils are waiting for their health protection posts to be filled.",
+          "Test the refreshed plans in a regional exercise.", complete_by=4),
+        KO(3, 1, "Care home infection prevention",
+          "Keep the infection prevention support built for care homes during the pandemic.",
+          "Infection prevention nurses now visit care homes in nine council areas.",
+          "Care home outbreaks closed faster where the nurses visit.",
+          "Funding for the nurses ends with the plan.",
+          "Carry the work into the health protection priority of the next plan."),
+        KO(4, 2, "Health inequalities framework",
+          "Agree a regional framework for measuring and acting on health inequalities, with Core20PLUS5.",
+          "The framework's indicators are agreed; councils are testing them.",
+          "Framework adopted by SW ADPH and by both ICBs' population health boards.",
+          "Some indicators are only published every three years.",
+          "Report the framework's indicators in the SLI snapshot.", complete_by=3),
+        KO(5, 2, "Cost of living response",
+          "Share what councils do to protect health through the cost of living crisis.",
+          "Councils share their cost of living schemes through the network's forum.",
+          "Regional warm spaces guide published for winter 2022/23.",
+          "Demand for crisis support is outgrowing councils' funding.",
+          "Evaluate the warm spaces with the councils that ran them.", complete_by=4),
+        KO(6, 2, "Inclusion health",
+          "Understand and meet the health needs of people experiencing homelessness and other inclusion health "
+          "groups.",
+          "Five councils have mapped the health services open to inclusion health groups.",
+          "Inclusion health peer network set up for council and NHS staff.",
+          "There is no shared data on the health of inclusion health groups.",
+          "Commission a shared needs assessment in the next plan."),
+        KO(7, 3, "Healthy weight declaration",
+          "Every council signs the healthy weight declaration and acts on it.",
+          "Thirteen councils have signed the declaration.",
+          "All fifteen councils have signed the declaration.",
+          "Commitments on food advertising need decisions by full council.",
+          "Share the councils' action plans on the declaration.", complete_by=5),
+        KO(8, 3, "Active travel to school",
+          "Increase walking and cycling to school in six pilot areas.",
+          "School streets run at 14 schools in the six pilot areas.",
+          "Walking and cycling to school up by a tenth in the pilot schools.",
+          "Highways teams have little capacity for new school streets.",
+          "Hand the pilots over to councils' transport teams.", complete_by=5),
+        KO(9, 3, "Tobacco control alliance",
+          "Set up a regional tobacco control alliance towards a smokefree South West.",
+          "The alliance's partners have agreed a shared plan.",
+          "Regional illicit tobacco campaign launched with Trading Standards.",
+          "Stop smoking service funding is agreed a year at a time.",
+          "Carry the alliance into the smokefree generation objective of the next plan."),
+        KO(10, 4, "Suicide prevention audit",
+          "Complete a regional audit of suicides to target prevention.",
+          "Coroners' records for three years have been reviewed in every council.",
+          "Regional audit published; its findings set the priorities of councils' suicide prevention plans.",
+          "Access to coroners' records depends on each coroner's agreement.",
+          "Use the audit to design real-time surveillance.", complete_by=3),
+        KO(11, 4, "Public health workforce wellbeing",
+          "Support the wellbeing of public health teams after the pandemic.",
+          "Twelve councils offer reflective practice sessions to their teams.",
+          "Regional wellbeing offer for public health staff launched.",
+          "Staff turnover remains high in smaller teams.",
+          "Survey the staff again a year on.", complete_by=4),
+        KO(12, 4, "Loneliness in rural areas",
+          "Map loneliness services for older people in rural areas and fill the gaps.",
+          "Loneliness services are mapped in eight rural councils.",
+          "Shared directory of rural loneliness services published.",
+          "Rural transport limits who can reach the services.",
+          "Carry the rural work into the mental health priority of the next plan."),
+        KO(13, 5, "Peer challenge cycle",
+          "Every council has a corporate or finance peer challenge every four to five years, with public health "
+          "in its scope.",
+          "The network reviews the peer challenge schedule at each meeting.",
+          "Public health was in the scope of three corporate peer challenges this year.",
+          "Councils past five years since their last challenge have not booked one.",
+          "Keep the schedule under review in the next plan."),
+        KO(14, 5, "The SW ADPH Voice",
+          "Speak with one voice for public health in the South West: joint responses to national consultations, "
+          "a regional presence in the media, and monthly SLI snapshots that show members, partners and the public "
+          "how the plan is progressing.",
+          "A monthly SLI snapshot has gone to members and partners since October 2022.",
+          "Joint SW ADPH response to the national consultation on creating a smokefree generation.",
+          "Drafting joint responses depends on a few DsPH with little time.",
+          "Carry the SW ADPH Voice into the next plan."),
+        KO(15, 5, "Public health workforce development",
+          "Grow the public health workforce: registrar placements, shared training and a regional approach to "
+          "hard-to-fill posts.",
+          "Registrar placements are offered in nine councils.",
+          "Shared training programme for public health practitioners launched.",
+          "Training budgets are being cut in some councils.",
+          "Carry the workforce work into the next plan."),
+    ),
+)  # fmt: skip
+
+# Oldest first: each plan builds on the one before it, and the active plan on the last.
+HISTORY = (PLAN_2021_22, PLAN_2022_23, PLAN_2022_2024)
+
+# Quality-improvement work the network badged as SLI under the 2022-2024 plan ("doing QI is doing SLI"):
+# (title, description, councils, its key objectives, badged on, status)
+HISTORY_PROJECTS = (
+    ("Care home infection prevention QI collaborative",
+     "Care homes and infection prevention nurses test changes to outbreak response in short PDSA cycles.",
+     ("E06000023", "E06000052", "E06000059"), (3,), datetime.date(2022, 11, 15), Project.Status.COMPLETED),
+    ("Warm spaces evaluation",
+     "Councils that ran warm spaces in winter 2022/23 evaluate who they reached, with the voluntary sector.",
+     ("E06000026", "E06000027", "E10000008"), (5,), datetime.date(2023, 2, 7), Project.Status.COMPLETED),
+    ("School streets QI pilot",
+     "Six pilot areas test school streets and measure walking and cycling to school before and after.",
+     ("E06000022", "E06000025", "E06000030", "E06000054"), (8,), datetime.date(2023, 5, 16), Project.Status.COMPLETED),
+    ("SLI snapshot co-design",
+     "Members, partners and residents helped redesign the monthly SLI snapshot so it is read, not filed.",
+     ("E10000013", "E06000066"), (14,), datetime.date(2022, 10, 4), Project.Status.COMPLETED),
+)  # fmt: skip
+
+
 # The updates that make the dashboard show what is overdue and what is unfinished.
 MISSING_LAST_QUARTER = (5, 11)  # no update at all for the last closed quarter
 DRAFT_LAST_QUARTER = 7  # an update started but not submitted
@@ -372,13 +580,26 @@ DRAFT_LAST_QUARTER = 7  # an update started but not submitted
 # How a RAG status moves from quarter to quarter; each objective starts at its own place in it.
 RAG_CYCLE = (Rag.GREEN, Rag.GREEN, Rag.AMBER, Rag.RED, Rag.AMBER, Rag.GREEN, Rag.GREEN, Rag.AMBER)
 
-RAG_OPENING = {
-    Rag.NOT_STARTED: "Not started: the work is being scoped.",
-    Rag.RED: "Behind plan and needs the network's help.",
-    Rag.AMBER: "Progressing, with some slippage.",
-    Rag.GREEN: "On track.",
-    Rag.COMPLETE: "Complete.",
-}
+
+def _narrative(seed: ObjectiveSeed, rag: str) -> dict[str, str]:
+    """The text of an update, true to its RAG status: red says what holds it back, complete what
+    it achieved, and none claims progress its status denies."""
+    if rag == Rag.NOT_STARTED:
+        progress = "Not started: the lead is scoping the work with the councils involved."
+    elif rag == Rag.RED:
+        progress = f"Behind plan and needs the network's help. {seed.risk}"
+    elif rag == Rag.AMBER:
+        progress = f"Progressing, with some slippage. {seed.progress}"
+    elif rag == Rag.GREEN:
+        progress = f"On track. {seed.progress}"
+    else:
+        progress = f"Complete. {seed.achievement}"
+    return {
+        "progress": progress,
+        "achievements": seed.achievement if rag in (Rag.GREEN, Rag.AMBER, Rag.COMPLETE) else "",
+        "risks_and_issues": seed.risk if rag in (Rag.RED, Rag.AMBER) else "No new risks this quarter.",
+        "next_steps": "Share the learning in the SLI snapshot." if rag == Rag.COMPLETE else seed.next_step,
+    }
 
 
 @dataclass(frozen=True)
@@ -586,7 +807,7 @@ def load_demo(
         region = _load_region(rows)
         councils = _load_councils(rows, region)
         users = _load_people(rows, region, councils)
-        closed = _load_closed_plan(rows, region, users)
+        closed = _load_history(rows, region, users, councils)
         plan = _load_active_plan(rows, region, closed, today)
         objectives = _load_priorities(rows, plan, users, PRIORITIES, _active_objectives(plan))
         _load_updates(rows, plan, objectives, today)
@@ -595,7 +816,9 @@ def load_demo(
         _load_projects(rows, region, plan, councils)
         _load_events(rows, region, today)
         _load_peer_challenges(rows, councils, today)
-        load_demo_snapshots(region=region, today=today, render=render_snapshots)
+        # The archive runs two months past the plan's end: the May snapshot reports its last quarter.
+        archive = (closed.start_date, closed.end_date + _days(61))
+        load_demo_snapshots(region=region, today=today, render=render_snapshots, archive=archive)
     counts = demo_counts()
     if stdout is not None:
         # After the commit: a closed pipe must not undo the load.
@@ -759,35 +982,42 @@ class _DemoPassword:
 # --- Plans, priorities and objectives --------------------------------------------------------
 
 
-def _load_closed_plan(rows: _Rows, region: Region, users: dict[str, User]) -> ActionPlan:
-    values = {key: value for key, value in CLOSED_PLAN.items() if key != "title"}
-    plan, _ = rows.upsert(
-        ActionPlan, {"region": region, "title": CLOSED_PLAN["title"]}, {**values, "status": ActionPlan.Status.CLOSED}
-    )
-    objectives = [_closed_objective(*objective) for objective in CLOSED_OBJECTIVES]
-    signed_off_at = _at(CLOSED_PLAN["approved_on"], 15)
-    keyed = _load_priorities(rows, plan, users, CLOSED_PRIORITIES, [(seed, signed_off_at) for seed in objectives])
-    for seed, objective, lead in keyed:
-        for index, quarter in enumerate(plan.quarters):
-            _load_update(rows, objective, seed, index, quarter, lead, today=plan.end_date + _days(60))
-    return plan
-
-
-def _closed_objective(number, priority, title, description, carried_forward) -> ObjectiveSeed:
-    if carried_forward:
-        outcome = ("Part delivered.", "Carried forward into the next plan.", "Carry forward into the next action plan.")
-    else:
-        outcome = ("Delivered as planned.", "", "Share the learning across the region.")
-    return ObjectiveSeed(
-        number, priority, title, description, description, *outcome, complete_by=None if carried_forward else 7
-    )
+def _load_history(rows: _Rows, region: Region, users: dict[str, User], councils) -> ActionPlan:
+    """The closed plans, oldest first, each building on the one before; returns the latest."""
+    previous = None
+    for seed in HISTORY:
+        values = {
+            "start_date": seed.start_date,
+            "end_date": seed.end_date,
+            "approved_on": seed.approved_on,
+            "intro": seed.intro,
+            "builds_on": previous,
+            "status": ActionPlan.Status.CLOSED,
+        }
+        plan, _ = rows.upsert(ActionPlan, {"region": region, "title": seed.title}, values)
+        signed_off_at = _at(seed.approved_on, 15)
+        keyed = _load_priorities(rows, plan, users, seed.priorities, [(o, signed_off_at) for o in seed.objectives])
+        for objective_seed, objective, lead in keyed:
+            for index, quarter in enumerate(plan.quarters):
+                if objective_seed.complete_by is not None and index > objective_seed.complete_by:
+                    break  # complete: no update is owed after it
+                _load_update(rows, objective, objective_seed, index, quarter, lead, today=plan.end_date + _days(60))
+        rows.delete(
+            QuarterlyUpdate.objects.filter(key_objective__plan=plan).exclude(
+                quarter__in=[q.code for q in plan.quarters]
+            )
+        )
+        previous = plan
+    for title, description, codes, numbers, badged_on, status in HISTORY_PROJECTS:
+        _load_project(rows, region, previous, councils, title, description, codes, numbers, badged_on, status)
+    return previous
 
 
 def _active_plan_dates(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """Two financial years: the one before today's and today's, so the plan is half-way through."""
     start = Quarter(Quarter.from_date(today).year - 1, 1).start_date
     # The illustrative plan builds on the closed one and must not overlap it.
-    start = max(start, CLOSED_PLAN["end_date"] + _days(1))
+    start = max(start, HISTORY[-1].end_date + _days(1))
     if today < start:
         raise ValueError(f"The demo's active plan follows the closed one: load it on or after {start}, not {today}.")
     return start, Quarter(start.year + 1, 4).end_date
@@ -864,6 +1094,8 @@ def _load_updates(rows: _Rows, plan: ActionPlan, objectives, today: datetime.dat
         if not seed.signed_off:
             continue  # proposed this quarter: nothing was due from it yet
         for index, quarter in enumerate(quarters):
+            if seed.complete_by is not None and index > seed.complete_by:
+                break  # complete: no update is owed after it
             if quarter == last_closed and seed.number in MISSING_LAST_QUARTER:
                 continue
             draft = quarter == last_closed and seed.number == DRAFT_LAST_QUARTER
@@ -878,10 +1110,7 @@ def _load_update(rows, objective, seed, index, quarter, lead, *, today, draft=Fa
     submitted_on = min(quarter.end_date + _days(3 + seed.number % 9), today - _days(1))
     values = {
         "rag_status": rag,
-        "progress": f"{RAG_OPENING[rag]} {seed.progress}",
-        "achievements": seed.achievement if rag in (Rag.GREEN, Rag.AMBER, Rag.COMPLETE) else "",
-        "risks_and_issues": seed.risk if rag in (Rag.RED, Rag.AMBER) else "No new risks this quarter.",
-        "next_steps": "Share the learning in the SLI snapshot." if rag == Rag.COMPLETE else seed.next_step,
+        **_narrative(seed, rag),
         "author": lead,
         "submitted_at": None if draft else _at(submitted_on, 16),
     }
@@ -892,19 +1121,22 @@ def _load_update(rows, objective, seed, index, quarter, lead, *, today, draft=Fa
 
 
 def _load_meetings(rows: _Rows, plan: ActionPlan, users, today: datetime.date) -> None:
-    """A meeting per priority area for each past quarter of the plan, and the current quarter's ahead."""
-    current = Quarter.from_date(today)
-    held = [quarter for quarter in plan.quarters if quarter < current]
+    """Each priority area's quarterly meetings, each reviewing one quarter's updates a few weeks
+    after they were due: held for the quarters before the last due one, and the last due
+    quarter's meeting ahead, so its pack is what the DPH lead prepares for now."""
+    last_due = last_due_quarter(plan.region, today)
+    reviewed = [quarter for quarter in plan.quarters if quarter <= last_due]
     for area in plan.priority_areas.select_related("lead", "deputy_lead"):
         seed = MEETINGS[area.number]
-        for index, quarter in enumerate(held):
-            day = _weekday_on_or_after(quarter.start_date + _days(40 + 2 * area.number))
+        for index, quarter in enumerate(reviewed):
+            day = _weekday_on_or_after(update_due_date(plan.region, quarter) + _days(14 + 2 * area.number))
+            if quarter == last_due:
+                day = _weekday_on_or_after(max(day, today + _days(10 + 2 * area.number)))
+                _load_meeting(rows, area, seed, quarter, day, users, held=False)
+                continue
             meeting = _load_meeting(rows, area, seed, quarter, day, users, held=True)
-            age = len(held) - 1 - index  # 0 for the last closed quarter
+            age = len(reviewed) - 2 - index  # 0 for the latest meeting held
             _load_actions(rows, meeting, seed, area, users, day=day, index=index, age=age, today=today)
-        if current in plan.quarters:
-            day = _weekday_on_or_after(max(current.start_date + _days(40), today + _days(10)) + _days(2 * area.number))
-            _load_meeting(rows, area, seed, current, day, users, held=False)
     first, last = plan.quarters[0], plan.quarters[-1]
     rows.delete(QuarterlyMeeting.objects.filter(Q(quarter__lt=first) | Q(quarter__gt=last), priority_area__plan=plan))
 
@@ -952,17 +1184,22 @@ def _load_actions(rows, meeting, seed: MeetingSeed, area, users, *, day, index: 
 
 def _load_projects(rows: _Rows, region: Region, plan: ActionPlan, councils) -> None:
     for title, description, codes, numbers, days, status in PROJECTS:
-        values = {
-            "description": description,
-            "badged_on": plan.start_date + _days(days),
-            "status": status,
-            "link": f"https://www.swadph.example.org/projects/{slugify(title)}",
-        }
-        related = {
-            "councils": [councils[code] for code in codes],
-            "key_objectives": list(plan.key_objectives.filter(number__in=numbers)),
-        }
-        rows.upsert(Project, {"region": region, "title": title}, values, related=related)
+        badged_on = plan.start_date + _days(days)
+        _load_project(rows, region, plan, councils, title, description, codes, numbers, badged_on, status)
+
+
+def _load_project(rows, region, plan, councils, title, description, codes, numbers, badged_on, status) -> None:
+    values = {
+        "description": description,
+        "badged_on": badged_on,
+        "status": status,
+        "link": f"https://www.swadph.example.org/projects/{slugify(title)}",
+    }
+    related = {
+        "councils": [councils[code] for code in codes],
+        "key_objectives": list(plan.key_objectives.filter(number__in=numbers)),
+    }
+    rows.upsert(Project, {"region": region, "title": title}, values, related=related)
 
 
 def _load_events(rows: _Rows, region: Region, today: datetime.date) -> None:

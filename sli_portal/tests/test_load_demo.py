@@ -1,4 +1,5 @@
 import datetime
+import functools
 from io import StringIO
 
 import pytest
@@ -10,10 +11,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from peer_challenges.models import PeerChallenge, PeerTeamMember
-from priorities.models import KeyObjective, MeetingAction, PriorityArea, QuarterlyUpdate
+from priorities.models import KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
+from priorities.reporting import last_due_quarter, update_due_date
 from programmes.models import ActionPlan, LocalAuthority, Region
 from sli_portal.core.quarters import Quarter
-from sli_portal.data.demo import PEOPLE
+from sli_portal.data.demo import PEOPLE, load_demo
+from sli_portal.management.commands import load_demo as load_demo_module
 from snapshots.models import Snapshot
 
 SOUTH_WEST_COUNCILS = {
@@ -46,19 +49,30 @@ def demo_settings(settings):
         setattr(settings, name, value)
 
 
+@pytest.fixture(scope="module")
+def demo_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, demo_media):
+    """The class's demo renders its snapshots once; its tests read those files."""
+    settings.MEDIA_ROOT = demo_media
+
+
 # The demo is built relative to its day: the class loads it and reads it on one pinned day, so
 # a run that crosses midnight (London) reads what it loaded.
 DEMO_DAY = datetime.datetime(2026, 11, 30, 10, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(scope="class")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, demo_media):
     """The demo loaded once for a class of read-only tests, like TestCase.setUpTestData: it is
     loaded in a transaction rolled back after the class, and each test runs in a savepoint of it."""
     with (
         time_machine.travel(DEMO_DAY, tick=False),
         django_db_blocker.unblock(),
-        override_settings(**DEMO_SETTINGS),
+        override_settings(MEDIA_ROOT=demo_media, **DEMO_SETTINGS),
         transaction.atomic(),
     ):
         try:
@@ -83,19 +97,25 @@ def active_plan() -> ActionPlan:
     return ActionPlan.objects.get(region__slug="south-west", status=ActionPlan.Status.ACTIVE)
 
 
-def test_running_twice_changes_no_table(db):
-    load_demo_command()
-    first = row_counts()
-
-    output = load_demo_command()
-
-    assert row_counts() == first
-    assert "0 rows created, 0 changed, 0 deleted" in output
-    assert first["priorities.HistoricalQuarterlyUpdate"] == first["priorities.QuarterlyUpdate"]
+def load_demo_without_rendering(*, today=None) -> str:
+    """The demo's rows without its twenty-odd PDFs (a second each), for the tests of what the
+    rows do; the class below loads it as `make run` does, rendering included."""
+    out = StringIO()
+    load_demo(today=today, stdout=out, render_snapshots=False)
+    return out.getvalue()
 
 
 @pytest.mark.usefixtures("demo")
 class TestTheLoadedDemo:
+    def test_running_twice_changes_no_table(self, db):
+        first = row_counts()
+
+        output = load_demo_command()
+
+        assert row_counts() == first
+        assert "0 rows created, 0 changed, 0 deleted" in output
+        assert first["priorities.HistoricalQuarterlyUpdate"] == first["priorities.QuarterlyUpdate"]
+
     def test_south_west_has_its_fifteen_councils(self, db):
         councils = LocalAuthority.objects.filter(region__slug="south-west")
 
@@ -135,9 +155,7 @@ class TestTheLoadedDemo:
     def test_some_objectives_have_no_submitted_update_for_the_last_closed_quarter(self, db):
         last_closed = Quarter.from_date(timezone.localdate()).previous()
         submitted = QuarterlyUpdate.objects.filter(quarter=last_closed, submitted_at__isnull=False)
-        signed_off = active_plan().key_objectives.filter(sign_off_state=KeyObjective.SignOff.SIGNED_OFF)
-
-        missing = signed_off.exclude(updates__in=submitted)
+        missing = active_plan().key_objectives.owing(last_closed).exclude(updates__in=submitted)
 
         assert sorted(missing.values_list("number", flat=True)) == [5, 7, 11]
         assert QuarterlyUpdate.objects.get(key_objective__in=missing, quarter=last_closed).submitted_at is None
@@ -172,15 +190,101 @@ class TestTheLoadedDemo:
         ]
 
     def test_the_demo_has_published_snapshots_and_this_months_draft(self, db):
-        assert Snapshot.objects.filter(state=Snapshot.State.PUBLISHED).count() == 3
-        assert Snapshot.objects.filter(state=Snapshot.State.DRAFT).count() == 1
-        assert all(snapshot.pdf for snapshot in Snapshot.objects.published())
+        published = Snapshot.objects.published()
+        recent = published.filter(month__gte=datetime.date(2026, 8, 1))
+
+        assert [snapshot.month.month for snapshot in recent.order_by("month")] == [8, 9, 10]
+        assert Snapshot.objects.get(state=Snapshot.State.DRAFT).month == datetime.date(2026, 11, 1)
+        assert all(snapshot.pdf for snapshot in published)
 
     def test_demo_snapshots_were_published_after_their_render_and_the_updates_due_date(self, db):
         for snapshot in Snapshot.objects.published():
             assert snapshot.rendered_at <= snapshot.published_at, snapshot.month
             # Published on the 20th: after the 14th, when a quarter's updates are due.
             assert timezone.localtime(snapshot.published_at).day == 20
+
+    # The demo is true to the plan it imitates (the SW ADPH SLI Action Plan 2022-2024).
+
+    def test_the_active_plan_builds_on_the_networks_earlier_plans(self, db):
+        chain, plan = [], active_plan()
+        while plan.builds_on is not None:
+            plan = plan.builds_on
+            chain.append((plan.title, plan.status, plan.start_date, plan.end_date))
+
+        assert chain == [
+            ("SW ADPH SLI Action Plan 2022-2024", "closed", datetime.date(2022, 10, 1), datetime.date(2024, 3, 31)),
+            ("SW ADPH SLI Action Plan 2022/23", "closed", datetime.date(2022, 4, 1), datetime.date(2022, 9, 30)),
+            ("SW ADPH SLI Action Plan 2021/22", "closed", datetime.date(2021, 4, 1), datetime.date(2022, 3, 31)),
+        ]
+
+    def test_the_2022_2024_plan_has_five_priority_areas_and_key_objective_14(self, db):
+        plan = ActionPlan.objects.get(title="SW ADPH SLI Action Plan 2022-2024")
+        areas = list(plan.priority_areas.all())
+
+        assert len(areas) == 5
+        assert all(area.lead_id for area in areas)
+        assert sum(1 for area in areas if area.deputy_lead_id) == 4
+        assert sorted(plan.key_objectives.values_list("number", flat=True)) == list(range(1, 16))
+        voice = plan.key_objectives.get(number=14)
+        assert voice.title == "The SW ADPH Voice"
+        assert "monthly SLI snapshots" in voice.description
+        assert voice.sign_off_state == KeyObjective.SignOff.SIGNED_OFF
+
+    def test_qi_projects_were_badged_under_the_2022_2024_plan(self, db):
+        plan = ActionPlan.objects.get(title="SW ADPH SLI Action Plan 2022-2024")
+        projects = Project.objects.filter(key_objectives__plan=plan).distinct()
+
+        assert projects.count() >= 3
+        assert all(plan.start_date <= project.badged_on <= plan.end_date for project in projects)
+
+    def test_the_snapshot_archive_has_every_month_of_the_2022_2024_plan(self, db):
+        archive = Snapshot.objects.published().filter(month__lte=datetime.date(2024, 5, 1)).order_by("month")
+        months = [snapshot.month for snapshot in archive]
+
+        assert months[0] == datetime.date(2022, 10, 1) and months[-1] == datetime.date(2024, 5, 1)
+        assert len(months) == 20  # one a month, none missing
+        january = archive.get(month=datetime.date(2024, 1, 1))
+        with january.html.open("rb") as page:
+            html = page.read().decode()
+        # Rendered as of its own month: the plan running then, its last due quarter then.
+        assert "SW ADPH SLI Action Plan 2022-2024" in html
+        assert "2023/24 Q3" in html
+        assert "Key Objective 14: The SW ADPH Voice" in html
+
+    def test_every_updates_narrative_matches_its_rag_status(self, db):
+        openings = {
+            QuarterlyUpdate.Rag.NOT_STARTED: "Not started",
+            QuarterlyUpdate.Rag.RED: "Behind plan",
+            QuarterlyUpdate.Rag.AMBER: "Progressing, with some slippage",
+            QuarterlyUpdate.Rag.GREEN: "On track",
+            QuarterlyUpdate.Rag.COMPLETE: "Complete",
+        }
+        for update in QuarterlyUpdate.objects.all():
+            assert update.progress.startswith(openings[update.rag_status]), (update, update.progress)
+            if update.rag_status == QuarterlyUpdate.Rag.RED:
+                assert not update.achievements
+                assert update.risks_and_issues != "No new risks this quarter."
+
+    def test_no_update_follows_a_complete_one(self, db):
+        for update in QuarterlyUpdate.objects.filter(rag_status=QuarterlyUpdate.Rag.COMPLETE):
+            later = QuarterlyUpdate.objects.filter(key_objective=update.key_objective, quarter__gt=update.quarter.code)
+            assert not later.exists(), update
+
+    def test_each_meeting_reviews_a_quarter_whose_updates_were_due_before_it(self, db):
+        plan = active_plan()
+        today = timezone.localdate()
+        last_due = last_due_quarter(plan.region, today)
+        meetings = QuarterlyMeeting.objects.filter(priority_area__plan=plan).select_related("priority_area")
+
+        assert meetings.exists()
+        for meeting in meetings:
+            assert timezone.localdate(meeting.starts_at) > update_due_date(plan.region, meeting.quarter), meeting
+            held = timezone.localdate(meeting.starts_at) < today
+            assert held == (meeting.quarter < last_due), meeting
+        # The next meeting of every priority area reviews the last due quarter.
+        upcoming = meetings.filter(starts_at__gte=timezone.now())
+        assert sorted(meeting.priority_area.number for meeting in upcoming) == [1, 2, 3, 4, 5]
+        assert {meeting.quarter for meeting in upcoming} == {last_due}
 
 
 def test_refuses_to_run_when_debug_is_off(db, settings):
@@ -191,8 +295,9 @@ def test_refuses_to_run_when_debug_is_off(db, settings):
     assert not Region.objects.exists()
 
 
-def test_runs_with_force_when_debug_is_off(db, settings):
+def test_runs_with_force_when_debug_is_off(db, settings, monkeypatch):
     settings.DEBUG = False
+    monkeypatch.setattr(load_demo_module, "load_demo", functools.partial(load_demo, render_snapshots=False))
 
     load_demo_command("--force")
 
@@ -200,13 +305,13 @@ def test_runs_with_force_when_debug_is_off(db, settings):
 
 
 def test_a_later_day_moves_the_demo_and_stays_idempotent(db):
-    load_demo_command()
+    load_demo_without_rendering()
     later = timezone.localdate() + datetime.timedelta(days=400)
 
     with time_machine.travel(datetime.datetime.combine(later, datetime.time(9)), tick=False):
-        load_demo_command()
+        load_demo_without_rendering()
         counts = row_counts()
-        output = load_demo_command()
+        output = load_demo_without_rendering()
 
         assert row_counts() == counts
         assert "0 rows created, 0 changed, 0 deleted" in output
