@@ -175,15 +175,18 @@ def test_coordinator_builds_a_plan_signs_it_off_and_schedules_a_meeting(journey)
     assert event.decoded("DTSTART") == datetime.datetime(2027, 5, 12, 10, 0, tzinfo=LONDON)
 
     # The network approves the plan; it cannot become active while the 2025-2027 plan is.
+    # Each status change says what it will do and asks to be confirmed first.
     tab.visit(plan_url, "plan-to-approve")
+    page.get_by_role("button", name="Record approval").click()
+    expect(h1(page)).to_have_text("Record the network’s approval")
+    tab.check("plan-approval-confirmation")
     page.get_by_role("button", name="Record approval").click()
     expect_success(page, "is now approved")
     tab.check("plan-approved")
     page.get_by_role("button", name="Make active").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        f"“{ACTIVE_PLAN}” is already the region’s active plan"
-    )
-    expect(page.locator("main dl")).to_contain_text("Approved")
+    expect(h1(page)).to_have_text("Make the plan active")
+    expect(page.locator("main")).to_contain_text(f"“{ACTIVE_PLAN}” is the region’s active plan")
+    expect(page.get_by_role("button", name="Make active")).to_have_count(0)
     tab.check("plan-not-activated")
 
 

@@ -18,12 +18,13 @@ from .models import ActionPlan, Event, Region
 
 Status = ActionPlan.Status
 
-# The only moves a plan makes; anything else is refused.
+# The only moves a plan makes; anything else is refused. A closed plan may be reopened during
+# its period (closed by mistake); after its end it is the record of what happened.
 PLAN_TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.DRAFT: (Status.APPROVED,),
     Status.APPROVED: (Status.ACTIVE,),
     Status.ACTIVE: (Status.CLOSED,),
-    Status.CLOSED: (),
+    Status.CLOSED: (Status.ACTIVE,),
 }
 
 # What the button that makes each move says.
@@ -36,8 +37,22 @@ TRANSITION_ACTIONS = {
 PLAN_FIELDS = ("title", "start_date", "end_date", "intro", "builds_on")
 
 
-def allowed_transitions(plan: ActionPlan) -> tuple[str, ...]:
+def allowed_transitions(plan: ActionPlan, today: datetime.date | None = None) -> tuple[str, ...]:
+    if plan.status == Status.CLOSED and (today or timezone.localdate()) > plan.end_date:
+        return ()
     return PLAN_TRANSITIONS[plan.status]
+
+
+def transition_action(plan: ActionPlan, to: str) -> str:
+    """What the button that moves `plan` to `to` says."""
+    if plan.status == Status.CLOSED and to == Status.ACTIVE:
+        return "Reopen plan"
+    return TRANSITION_ACTIONS[to]
+
+
+def can_change_plan_status(access: RegionAccess, to: str) -> bool:
+    """Recording approval is the SLI lead's or the coordinator's; the other moves the coordinator's."""
+    return access.can_approve_plans if to == Status.APPROVED else access.can_coordinate
 
 
 def _check_builds_on(region: Region, builds_on: ActionPlan | None) -> None:
@@ -101,18 +116,24 @@ def update_plan(*, plan: ActionPlan, **changes) -> ActionPlan:
 def change_plan_status(
     *, plan: ActionPlan, to: str, access: RegionAccess | None = None, today: datetime.date | None = None
 ) -> ActionPlan:
-    """Move the plan one step: draft → approved → active → closed.
+    """Move the plan one step: draft → approved → active → closed, or reopen a closed plan
+    during its period (the history records both moves).
 
     Approving records the day of approval; the SLI lead may approve as the coordinator can, the
     other steps are the coordinator's (`access` is the person's; None for the demo and commands).
-    A region has one active plan at a time: activating a second is refused (close the first
-    one), which the database enforces too.
+    A region has one active plan at a time: activating or reopening a second is refused (close
+    the first one), which the database enforces too.
     """
     if to not in PLAN_TRANSITIONS:
         raise ValidationError("Select a status for the plan")
-    if access is not None and not (access.can_approve_plans if to == Status.APPROVED else access.can_coordinate):
+    if access is not None and not can_change_plan_status(access, to):
         raise PermissionDenied
-    if to not in allowed_transitions(plan):
+    today = today or timezone.localdate()
+    if plan.status == Status.CLOSED and to == Status.ACTIVE and today > plan.end_date:
+        raise ValidationError(
+            f"“{plan.title}” ended on {plan.end_date:%-d %B %Y}: only a plan still within its period can be reopened"
+        )
+    if to not in allowed_transitions(plan, today):
         raise ValidationError(
             f"A plan that is {plan.get_status_display().lower()} cannot become {Status(to).label.lower()}"
         )
@@ -127,7 +148,7 @@ def change_plan_status(
                     f"“{current.title}” is already the region’s active plan: close it before making this one active"
                 )
         if to == Status.APPROVED:
-            plan.approved_on = today or timezone.localdate()
+            plan.approved_on = today
             fields.append("approved_on")
         plan.status = to
         plan.full_clean()

@@ -7,10 +7,11 @@ its object up inside that region, so another region's ids are 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sli_portal.core.forms import add_service_errors
 
@@ -18,7 +19,7 @@ from . import services
 from .access import get_plan_for_user, get_region_for_user
 from .filters import EventFilter, PlanFilter
 from .forms import EventForm, PlanForm, PlanStatusForm
-from .models import Event
+from .models import ActionPlan, Event
 from .selectors import region_events, region_plans
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -72,20 +73,39 @@ def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     return render(request, "programmes/plan_form.html", {"region": region, "form": form, "plan": plan})
 
 
-@require_POST
+@GET_POST
 def plan_status(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """Approve, activate, close or reopen a plan: GET says what will happen, POST does it."""
     region, access, plan = get_plan_for_user(request, slug, plan_id, need="approve_plans")
-    form = PlanStatusForm(request.POST)
+    form = PlanStatusForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, "Select a status for the plan")
         return redirect("plan_detail", region.slug, plan.pk)
-    try:
-        services.change_plan_status(plan=plan, to=form.cleaned_data["to"], access=access)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"“{plan.title}” is now {plan.get_status_display().lower()}")
-    return redirect("plan_detail", region.slug, plan.pk)
+    to = form.cleaned_data["to"]
+    if not services.can_change_plan_status(access, to):
+        raise PermissionDenied
+    if to not in services.allowed_transitions(plan):
+        messages.error(request, f"A plan that is {plan.get_status_display().lower()} cannot make that move")
+        return redirect("plan_detail", region.slug, plan.pk)
+    if request.method == "POST":
+        was = plan.status
+        try:
+            services.change_plan_status(plan=plan, to=to, access=access)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            done = "reopened" if was == ActionPlan.Status.CLOSED else plan.get_status_display().lower()
+            messages.success(request, f"“{plan.title}” is now {done}")
+        return redirect("plan_detail", region.slug, plan.pk)
+    context = {
+        "region": region,
+        "plan": plan,
+        "to": to,
+        "action": services.transition_action(plan, to),
+        "today": timezone.localdate(),
+        "active_plan": region_plans(region).filter(status=ActionPlan.Status.ACTIVE).exclude(pk=plan.pk).first(),
+    }
+    return render(request, "programmes/plan_status_confirm.html", context)
 
 
 # --- Events ----------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from programmes import services as programme_services
 from programmes.access import get_plan_for_user, get_region_for_user
 from programmes.forms import CopyPlanForm, PlanImportForm
-from programmes.models import ActionPlan
 from sli_portal.core.forms import add_service_errors
 from sli_portal.core.http import attachment
 
@@ -26,9 +25,9 @@ GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     region, access, plan = get_plan_for_user(request, slug, plan_id)
     transitions = [
-        (to, programme_services.TRANSITION_ACTIONS[to])
+        (to, programme_services.transition_action(plan, to))
         for to in programme_services.allowed_transitions(plan)
-        if (access.can_approve_plans if to == ActionPlan.Status.APPROVED else access.can_coordinate)
+        if programme_services.can_change_plan_status(access, to)
     ]
     context = {
         "region": region,

@@ -88,7 +88,7 @@ def test_a_plan_moves_draft_approved_active_closed(region):
         (Status.DRAFT, Status.CLOSED),
         (Status.APPROVED, Status.DRAFT),
         (Status.ACTIVE, Status.APPROVED),
-        (Status.CLOSED, Status.ACTIVE),
+        (Status.CLOSED, Status.APPROVED),
         (Status.DRAFT, Status.DRAFT),
     ],
 )
@@ -98,6 +98,47 @@ def test_only_the_next_step_is_allowed(region, start, to):
         services.change_plan_status(plan=plan, to=to)
     plan.refresh_from_db()
     assert plan.status == start
+
+
+def test_a_closed_plan_reopens_during_its_period(region):
+    plan = ActionPlanFactory(region=region, status=Status.CLOSED, start_date=D(2025, 4, 1), end_date=D(2027, 3, 31))
+
+    services.change_plan_status(plan=plan, to=Status.ACTIVE, today=D(2027, 3, 31))
+
+    plan.refresh_from_db()
+    assert plan.status == Status.ACTIVE
+    # The history keeps both moves: who closed it, who reopened it.
+    assert [record.status for record in plan.history.order_by("history_date")][-1:] == [Status.ACTIVE]
+
+
+def test_a_plan_past_its_end_stays_closed(region):
+    plan = ActionPlanFactory(region=region, status=Status.CLOSED, start_date=D(2025, 4, 1), end_date=D(2027, 3, 31))
+
+    with pytest.raises(ValidationError) as error:
+        services.change_plan_status(plan=plan, to=Status.ACTIVE, today=D(2027, 4, 1))
+
+    assert error.value.messages == [
+        f"“{plan.title}” ended on 31 March 2027: only a plan still within its period can be reopened"
+    ]
+    assert services.allowed_transitions(plan, D(2027, 4, 1)) == ()
+    plan.refresh_from_db()
+    assert plan.status == Status.CLOSED
+
+
+def test_reopening_is_refused_while_another_plan_is_active(region, plan):
+    closed = ActionPlanFactory(region=region, status=Status.CLOSED, start_date=D(2025, 4, 1), end_date=D(2027, 3, 31))
+
+    with pytest.raises(ValidationError, match="is already the region’s active plan"):
+        services.change_plan_status(plan=closed, to=Status.ACTIVE, today=D(2026, 6, 1))
+    closed.refresh_from_db()
+    assert closed.status == Status.CLOSED
+
+
+def test_the_reopen_button_says_so(region):
+    plan = ActionPlanFactory(region=region, status=Status.CLOSED)
+    assert services.transition_action(plan, Status.ACTIVE) == "Reopen plan"
+    plan.status = Status.APPROVED
+    assert services.transition_action(plan, Status.ACTIVE) == "Make active"
 
 
 def test_an_unknown_status_is_refused(plan):

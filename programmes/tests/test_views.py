@@ -111,9 +111,64 @@ def test_an_unknown_region_is_404(client, coordinator):
     assert client.get(reverse("dashboard", args=["atlantis"])).status_code == 404
 
 
-def test_plan_status_refuses_get(client, coordinator, region, plan):
+def test_closing_a_plan_asks_first_and_says_what_will_happen(client, coordinator, region, plan):
     client.force_login(coordinator)
-    assert client.get(reverse("plan_status", args=[region.slug, plan.pk])).status_code == 405
+    url = reverse("plan_status", args=[region.slug, plan.pk])
+
+    response = client.get(url, {"to": "closed"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Close the plan" in page
+    assert "can no longer be changed" in page
+    assert "show no active plan" in page
+    assert 'class="govuk-button govuk-button--warning"' in page
+    plan.refresh_from_db()
+    assert plan.status == "active"  # nothing happens until the confirmation is posted
+
+    response = client.post(url, {"to": "closed"}, follow=True)
+    assert f"“{plan.title}” is now closed" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == "closed"
+
+
+def test_the_plan_page_links_to_confirmations_not_one_click_forms(client, coordinator, region, plan):
+    client.force_login(coordinator)
+    page = client.get(reverse("plan_detail", args=[region.slug, plan.pk])).content.decode()
+    status_url = reverse("plan_status", args=[region.slug, plan.pk])
+    assert f'href="{status_url}?to=closed"' in page
+    assert f'action="{status_url}"' not in page
+
+
+def test_a_closed_plan_is_reopened_after_confirmation(client, coordinator, region):
+    today = timezone.localdate()
+    plan = ActionPlanFactory(
+        region=region,
+        status="closed",
+        start_date=today - datetime.timedelta(days=200),
+        end_date=today + datetime.timedelta(days=100),
+    )
+    client.force_login(coordinator)
+    url = reverse("plan_status", args=[region.slug, plan.pk])
+
+    page = client.get(url, {"to": "active"}).content.decode()
+    assert "Reopen the plan" in page
+
+    response = client.post(url, {"to": "active"}, follow=True)
+    assert f"“{plan.title}” is now reopened" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == "active"
+
+
+def test_a_move_the_plan_cannot_make_is_refused_without_a_page(client, coordinator, region, plan):
+    client.force_login(coordinator)
+    response = client.get(reverse("plan_status", args=[region.slug, plan.pk]), {"to": "approved"}, follow=True)
+    assert "cannot make that move" in response.content.decode()
+
+
+def test_only_the_coordinator_sees_the_close_confirmation(client, sli_lead, region, plan):
+    client.force_login(sli_lead)
+    assert client.get(reverse("plan_status", args=[region.slug, plan.pk]), {"to": "closed"}).status_code == 403
 
 
 # Plans: the coordinator's journey
@@ -140,10 +195,15 @@ def test_the_coordinator_creates_approves_and_activates_a_plan(client, coordinat
     assert (new.status, new.builds_on) == ("draft", plan)
 
     status_url = reverse("plan_status", args=[region.slug, new.pk])
+    assert "Record the network’s approval" in client.get(status_url, {"to": "approved"}).content.decode()
     client.post(status_url, {"to": "approved"})
     new.refresh_from_db()
     assert (new.status, new.approved_on) == ("approved", timezone.localdate())
 
+    # The confirmation says another plan is active, and offers no button.
+    page = client.get(status_url, {"to": "active"}).content.decode()
+    assert "is the region’s active plan" in page
+    assert "<button" not in page.split("<main", 1)[1]
     response = client.post(status_url, {"to": "active"}, follow=True)
     assert "is already the region’s active plan: close it before making this one active" in response.content.decode()
     new.refresh_from_db()
