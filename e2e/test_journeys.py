@@ -286,7 +286,9 @@ def test_publisher_renders_and_publishes_the_snapshot_of_the_month(journey):
     page.get_by_role("link", name="Preview the snapshot").click()
     tab.check("preview")
     expect(h1(page)).to_contain_text(f"{today:%B %Y}")
-    page.go_back()
+    expect(page.get_by_role("region", name="Draft preview")).to_contain_text("Not published")
+    page.get_by_role("link", name="Back to the snapshot in the portal").click()
+    expect(h1(page)).to_have_text(title)
 
     # The render runs in-process (no broker): the page comes back with the PDF ready.
     page.get_by_role("button", name="Render the PDF").click()
@@ -296,6 +298,11 @@ def test_publisher_renders_and_publishes_the_snapshot_of_the_month(journey):
     rendered = page.request.get(page.get_by_role("link", name="Open the rendered PDF").get_attribute("href"))
     assert rendered.status == 200 and rendered.headers["content-type"] == "application/pdf"
 
+    # Publishing goes public and e-mails the subscribers: it asks first.
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(h1(page)).to_have_text("Publish the snapshot")
+    expect(page.locator("main")).to_contain_text("public archive")
+    tab.check("publish-confirmation")
     page.get_by_role("button", name="Publish", exact=True).click()
     expect_success(page, "Snapshot published: it is in the public archive")
     expect(page.locator("main dl")).to_contain_text("Published")

@@ -94,18 +94,28 @@ def return_to_draft(*, snapshot: Snapshot) -> Snapshot:
 # --- Rendering -----------------------------------------------------------------------------
 
 
-def build_html(snapshot: Snapshot, *, as_of: datetime.date | None = None) -> str:
+def build_html(snapshot: Snapshot, *, as_of: datetime.date | None = None, preview: bool = False) -> str:
     """The one document behind the public page, the preview and the PDF, as of the render's day
-    (`as_of`, today unless the demo recreates a past month's)."""
+    (`as_of`, today unless the demo recreates a past month's).
+
+    The `preview` is marked as a draft, links back to the portal and offers the last rendered
+    PDF (the public one does not exist until publication)."""
     content = compile_content(snapshot, today=as_of)
+    slug = snapshot.region.slug
+    if preview:
+        pdf_url = reverse("snapshot_rendered_pdf", args=[slug, snapshot.month_slug]) if snapshot.pdf else None
+    else:
+        pdf_url = snapshot.get_pdf_url()
     return render_to_string(
         "snapshots/snapshot.html",
         {
             "content": content,
             "snapshot": snapshot,
-            "archive_url": reverse("snapshot_archive", args=[snapshot.region.slug]),
-            "subscribe_url": reverse("snapshot_subscribe", args=[snapshot.region.slug]),
-            "pdf_url": snapshot.get_pdf_url(),
+            "preview": preview,
+            "workspace_url": snapshot.get_workspace_url() if preview else None,
+            "archive_url": reverse("snapshot_archive", args=[slug]),
+            "subscribe_url": reverse("snapshot_subscribe", args=[slug]),
+            "pdf_url": pdf_url,
         },
     )
 
@@ -340,6 +350,14 @@ def sweep_unsent_publication_emails(*, now: datetime.datetime | None = None) -> 
             _queue_publication_emails(snapshot.pk, settings.PORTAL_BASE_URL)
             requeued.append(snapshot.pk)
     return requeued
+
+
+def publication_recipients_count(snapshot: Snapshot) -> int:
+    """How many subscribers publishing `snapshot` now would e-mail: the region's confirmed
+    subscribers, less those who had it before it was withdrawn."""
+    confirmed = Subscriber.objects.confirmed().filter(region_id=snapshot.region_id).count()
+    sent = SentNotification.objects.filter(key__startswith=f"snapshot-published:{snapshot.pk}:").count()
+    return max(confirmed - sent, 0)
 
 
 def _bulletin_recipients(snapshot: Snapshot):

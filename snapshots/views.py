@@ -103,9 +103,9 @@ def snapshot_edit(request: HttpRequest, slug: str, month: datetime.date) -> Http
 
 @require_GET
 def snapshot_preview(request: HttpRequest, slug: str, month: datetime.date) -> HttpResponse:
-    """The very document the render turns into the public page and the PDF."""
+    """The very document the render turns into the public page and the PDF, marked as a preview."""
     snapshot, access = _get_snapshot_for_user(request, slug, month)
-    return HttpResponse(services.build_html(snapshot))
+    return HttpResponse(services.build_html(snapshot, preview=True))
 
 
 @require_GET
@@ -152,12 +152,25 @@ def snapshot_return_to_draft(request: HttpRequest, slug: str, month: datetime.da
     return redirect(snapshot.get_workspace_url())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def snapshot_publish(request: HttpRequest, slug: str, month: datetime.date) -> HttpResponse:
+    """Publishing makes the snapshot public and e-mails the subscribers: GET says so, POST does it."""
     snapshot, access = _get_snapshot_for_user(request, slug, month, need="publish")
+    again = snapshot.state == Snapshot.State.WITHDRAWN
+    if not (snapshot.can_republish() if again else snapshot.can_publish()):
+        messages.error(request, "Only a rendered snapshot can be published: render it, check the PDF, then publish it")
+        return redirect(snapshot.get_workspace_url())
+    if request.method == "GET":
+        context = {
+            "region": snapshot.region,
+            "snapshot": snapshot,
+            "again": again,
+            "recipients": services.publication_recipients_count(snapshot),
+        }
+        return render(request, "snapshots/snapshot_publish.html", context)
     base_url = request.build_absolute_uri("/")
     try:
-        if snapshot.state == Snapshot.State.WITHDRAWN:
+        if again:
             services.republish_snapshot(snapshot=snapshot, by=request.user, base_url=base_url)
         else:
             services.publish_snapshot(snapshot=snapshot, by=request.user, base_url=base_url)

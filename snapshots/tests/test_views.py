@@ -121,12 +121,27 @@ def test_a_published_snapshot_cannot_be_edited(client, coordinator, published_sn
     assert response.status_code == 302 and published_snapshot.title != "Changed"
 
 
-def test_the_preview_is_exactly_the_document_that_is_rendered(client, member, programme, snapshot):
+def test_the_preview_is_the_rendered_document_marked_as_a_draft(client, member, programme, snapshot):
     from snapshots.services import build_html
 
     client.force_login(member)
     response = client.get(reverse("snapshot_preview", args=["south-west", "2024-10"]))
-    assert response.content.decode() == build_html(snapshot)
+
+    preview, rendered = response.content.decode(), build_html(snapshot)
+    assert "Draft preview" in preview and "Draft preview" not in rendered
+    assert f'href="{snapshot.get_workspace_url()}"' in preview
+    # The public PDF is 404 until publication: the preview does not link to it.
+    assert snapshot.get_pdf_url() not in preview and snapshot.get_pdf_url() in rendered
+    # Below the banner, the very same document.
+    assert preview.split('id="snapshot-main"')[1] == rendered.split('id="snapshot-main"')[1]
+
+
+def test_the_preview_of_a_rendered_draft_links_to_its_pdf(client, member, ready_snapshot):
+    client.force_login(member)
+    preview = client.get(reverse("snapshot_preview", args=["south-west", "2024-10"])).content.decode()
+    rendered_pdf = reverse("snapshot_rendered_pdf", args=["south-west", "2024-10"])
+    assert f'href="{rendered_pdf}"' in preview
+    assert client.get(rendered_pdf).status_code == 200
 
 
 def test_the_snapshot_page_shows_the_state_and_the_error(client, member, snapshot):
@@ -169,6 +184,31 @@ def test_withdrawing_needs_a_reason(client, publisher, published_snapshot):
     client.post(url, {"reason": "Wrong figures for Q2"})
     published_snapshot.refresh_from_db()
     assert (published_snapshot.state, published_snapshot.withdrawn_reason) == (S.WITHDRAWN, "Wrong figures for Q2")
+
+
+def test_publishing_asks_first_and_says_who_is_e_mailed(client, publisher, ready_snapshot, region):
+    from snapshots.models import Subscriber
+
+    for email in ("a@example.org", "b@example.org"):
+        Subscriber.objects.create(region=region, email=email, confirmed_at=timezone.now())
+    Subscriber.objects.create(region=region, email="unconfirmed@example.org")
+    client.force_login(publisher)
+    publish = reverse("snapshot_publish", args=["south-west", "2024-10"])
+
+    page = client.get(publish).content.decode()
+
+    assert "public archive" in page
+    assert "e-mails it to 2 subscribers" in page
+    ready_snapshot.refresh_from_db()
+    assert ready_snapshot.state == S.READY  # nothing happens until the confirmation is posted
+    detail = client.get(ready_snapshot.get_workspace_url()).content.decode()
+    assert f'action="{publish}"' not in detail and f'href="{publish}"' in detail
+
+
+def test_a_draft_has_no_publish_confirmation(client, publisher, snapshot):
+    client.force_login(publisher)
+    response = client.get(reverse("snapshot_publish", args=["south-west", "2024-10"]), follow=True)
+    assert "Only a rendered snapshot can be published" in response.content.decode()
 
 
 def test_a_publisher_publishes_withdraws_and_republishes(client, publisher, ready_snapshot):
