@@ -94,7 +94,7 @@ class CancelForm(ReasonForm):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = "Why is the challenge cancelled?"
         self.fields["reason"].error_messages["required"] = "Enter why the challenge is cancelled"
-        self.helper = govuk_form_helper("Cancel the challenge")
+        self.helper = govuk_form_helper("Cancel the challenge", warning=True)
 
 
 class PostponeForm(ReasonForm):

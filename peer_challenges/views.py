@@ -275,6 +275,12 @@ def cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "challenge": challenge,
             "title": "Cancel the challenge",
             "caption": str(challenge),
+            "consequences": [
+                "the challenge is marked cancelled, with your reason, in the schedule and its history",
+                "its milestones leave the dashboard, the snapshots, the calendar feed and the reminders",
+                "the peers on its team are no longer counted as busy on its dates",
+                "the council’s peer-challenge cycle no longer counts it as booked",
+            ],
         },
     )
 

@@ -400,3 +400,25 @@ def test_a_clash_within_the_region_keeps_its_detail(client, region, challenge, c
     client.force_login(coordinator)
     page = client.get(reverse("peer_challenge_detail", args=[region.slug, challenge.pk])).content.decode()
     assert f"is also on the team of the {escape(str(neighbour))} (5 Oct 2023), on overlapping dates." in page
+
+
+def test_cancelling_says_what_it_does_and_asks_for_a_reason_first(client, coordinator, region, council):
+    booked = PeerChallengeFactory(
+        local_authority=council,
+        stage=PeerChallenge.Stage.SCOPING,
+        onsite_start=datetime.date(2030, 3, 5),
+        onsite_end=datetime.date(2030, 3, 8),
+    )
+    client.force_login(coordinator)
+    url = reverse("peer_challenge_cancel", args=[region.slug, booked.pk])
+
+    page = client.get(url).content.decode()
+
+    assert "This cannot be undone" in page
+    assert "no longer counted as busy" in page
+    assert "govuk-button--warning" in page
+    booked.refresh_from_db()
+    assert booked.stage == PeerChallenge.Stage.SCOPING
+    client.post(url, {"reason": "The council asked the LGA to move it to next year"})
+    booked.refresh_from_db()
+    assert booked.stage == PeerChallenge.Stage.CANCELLED

@@ -253,12 +253,15 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
-def govuk_form_helper(button: str) -> FormHelper:
-    """The portal's crispy-forms-gds helper: small labels and legends, one submit button."""
+def govuk_form_helper(button: str, *, warning: bool = False) -> FormHelper:
+    """The portal's crispy-forms-gds helper: small labels and legends, one submit button (a red
+    warning button for what ends something)."""
     helper = FormHelper()
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL
-    helper.add_input(Submit("submit", button))
+    helper.add_input(
+        Submit("submit", button, css_class="govuk-button--warning") if warning else Submit("submit", button)
+    )
     return helper
 
 
