@@ -34,9 +34,11 @@ def test_my_priorities_lists_the_leads_objectives_with_their_update_status(clien
 
     assert "Updates for <strong>2024/25 Q1</strong> are due by <strong>Sunday 14 July 2024</strong>" in page
     assert 'class="govuk-task-list"' in page
-    for objective, status in [(not_started, "Not started"), (draft, "Draft"), (done, "Submitted")]:
+    for objective, status in [(not_started, "To write"), (draft, "Draft saved"), (done, "Submitted")]:
         row = page.split(f"objective-{objective.pk}-status")[2].split("</div>")[0]
         assert status in row, objective.title
+        # A task's status never uses a RAG word.
+        assert "Not started" not in row
     assert reverse("update_edit", args=[region.slug, not_started.pk, Q1.code]) in page
 
 

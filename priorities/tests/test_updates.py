@@ -51,14 +51,17 @@ def test_a_lead_saves_a_draft(client, region, dph_lead, objective_1):
     client.force_login(dph_lead)
     response = client.post(update_url(region, objective_1), form_data(draft="1"))
 
-    assert response.status_code == 302
+    # A draft is work in progress: the lead stays on the form.
+    assert response["Location"] == update_url(region, objective_1)
     update = QuarterlyUpdate.objects.get(key_objective=objective_1, quarter=QUARTER)
     assert (update.is_submitted, update.author, update.version) == (False, dph_lead, 1)
 
 
 def test_a_lead_submits_an_update(client, region, dph_lead, objective_1):
     client.force_login(dph_lead)
-    client.post(update_url(region, objective_1), form_data(submit="1", rag_status="amber"))
+    response = client.post(update_url(region, objective_1), form_data(submit="1", rag_status="amber"))
+
+    assert response["Location"] == reverse("objective_detail", args=[region.slug, objective_1.pk])
 
     update = QuarterlyUpdate.objects.get(key_objective=objective_1, quarter=QUARTER)
     assert update.is_submitted
@@ -391,3 +394,15 @@ def test_the_update_service_refuses_an_update_not_owed(dph_lead, proposed_object
         )
     assert "owes no update for 2024/25 Q1: the network has not signed it off yet" in error.value.messages[0]
     assert not QuarterlyUpdate.objects.exists()
+
+
+def test_evidence_already_added_is_listed_before_the_submit_buttons(client, region, dph_lead, evidence_1):
+    client.force_login(dph_lead)
+    update = evidence_1.update
+    page = client.get(update_url(region, update.key_objective, update.quarter)).content.decode()
+
+    assert page.index("Evidence already added") < page.index("Save changes")
+    # Its Remove button posts its own form, outside the update's.
+    remove = reverse("evidence_delete", args=[region.slug, evidence_1.pk])
+    assert f'form="remove-evidence-{evidence_1.pk}"' in page
+    assert f'action="{remove}" id="remove-evidence-{evidence_1.pk}"' in page

@@ -79,6 +79,9 @@ def update_edit(request: HttpRequest, slug: str, pk: int, quarter: int) -> HttpR
             else:
                 done = "submitted" if update.is_submitted else "saved as a draft"
                 messages.success(request, f"Update for Key Objective {objective.number}, {quarter}, {done}")
+                if not update.is_submitted:
+                    # A draft is work in progress: back to the form, not to the objective's history.
+                    return redirect("update_edit", region.slug, objective.pk, quarter.code)
                 return redirect("objective_detail", region.slug, objective.pk)
     return render(
         request,
