@@ -63,9 +63,13 @@ def check_owes(objective: KeyObjective, quarter: Quarter) -> None:
 
 
 def _owing_marked(quarter: Quarter) -> QuerySet[KeyObjective]:
-    """The objectives owing `quarter`, each marked `has_submitted` (a draft does not count)."""
-    submitted = QuarterlyUpdate.objects.submitted().filter(key_objective=OuterRef("pk"), quarter=quarter)
-    return KeyObjective.objects.owing(quarter).annotate(has_submitted=Exists(submitted))
+    """The objectives owing `quarter`, each marked `has_submitted` (a draft does not count) and
+    `has_draft` (an update started, whom to chase differently)."""
+    updates = QuarterlyUpdate.objects.filter(key_objective=OuterRef("pk"), quarter=quarter)
+    return KeyObjective.objects.owing(quarter).annotate(
+        has_submitted=Exists(updates.filter(submitted_at__isnull=False)),
+        has_draft=Exists(updates.filter(submitted_at__isnull=True)),
+    )
 
 
 def _with_leads(objectives: QuerySet[KeyObjective]) -> QuerySet[KeyObjective]:

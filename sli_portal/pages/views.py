@@ -28,6 +28,7 @@ from .national import (
 from .navigation import landing_url
 from .public import public_plan as public_plan_of
 from .public import region_public_summary
+from .tasks import landing_tasks
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -78,7 +79,9 @@ def public_plan(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     region, access = get_region_for_user(request, slug)
-    return render(request, "programmes/dashboard.html", {"dashboard": region_dashboard(region), "access": access})
+    dashboard = region_dashboard(region)
+    context = {"dashboard": dashboard, "access": access, "tasks": landing_tasks(dashboard, access)}
+    return render(request, "programmes/dashboard.html", context)
 
 
 # --- National roll-up ------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from programmes.tests.factories import ActionPlanFactory, EventFactory, LocalAut
 from sli_portal.core.quarters import Quarter
 from sli_portal.pages.dashboard import region_dashboard
 from sli_portal.tests.plan_data import Q1, Q2, Q3, TODAY, grow, signed_off_objective
+from snapshots.tests.conftest import make_ready
+from snapshots.tests.factories import SnapshotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +110,11 @@ def test_the_dashboard_page_issues_a_fixed_number_of_queries(
     # session, user; navigation: memberships, leads a priority; access; active plan; priority
     # areas; RAG matrix; the last due and the collecting quarter's owed objectives (2); the
     # objectives awaiting sign-off; overdue actions; upcoming meetings; events; councils; their
-    # peer challenges; the session save (savepoint, update, release).
+    # peer challenges; the session save (savepoint, update, release); the coordinator's tasks:
+    # draft plans, the month's snapshot, the last due quarter's meetings, late peer challenges.
     with time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
         client.force_login(coordinator)  # signed in on the same pinned day, so never expired
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(24):
             response = client.get(reverse("dashboard", args=[region.slug]))
     assert response.status_code == 200
     assert response.context["dashboard"].missing_updates
@@ -152,3 +155,50 @@ def test_objectives_awaiting_sign_off_are_listed_for_those_who_record_it(
         assert reverse("objective_sign_off", args=[region.slug, objective_1.pk]) not in page
         client.force_login(member)
         assert sign_off_url not in client.get(reverse("dashboard", args=[region.slug])).content.decode()
+
+
+# Each role's tasks on the dashboard it lands on
+
+
+def tasks_of(client, user, region):
+    with time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
+        client.force_login(user)
+        response = client.get(reverse("dashboard", args=[region.slug]))
+    return [(task.title, task.status) for task in response.context["tasks"]], response.content.decode()
+
+
+def test_the_coordinator_is_told_whom_to_chase_and_what_is_next(client, region, plan, progress, coordinator):
+    QuarterlyMeetingFactory(priority_area=plan.priority_areas.get(number=1), quarter=Q3, notes="")
+
+    tasks, page = tasks_of(client, coordinator, region)
+
+    assert ("Chase 1 overdue 2024/25 Q3 update", "Overdue") in tasks
+    assert ("The January 2025 snapshot", "Not started") in tasks
+    assert ("Priority 2: the 2024/25 Q3 meeting", "Not scheduled") in tasks
+    # Its draft is in: the coordinator chases it differently (the table says which).
+    assert "1 started as a draft" in page
+    assert '<ul class="govuk-task-list">' in page.split("Your tasks")[1]
+
+
+def test_the_sli_lead_records_sign_offs_and_approvals(client, region, plan, proposed_objective, sli_lead):
+    ActionPlanFactory(region=region, title="SW ADPH SLI Action Plan 2026-2028", status=ActionPlan.Status.DRAFT)
+
+    tasks, _ = tasks_of(client, sli_lead, region)
+
+    assert tasks == [
+        ("Record the network’s sign-off of 1 key objective", "To do"),
+        ("Record the network’s approval of “SW ADPH SLI Action Plan 2026-2028”", "Draft"),
+    ]
+
+
+def test_the_publisher_sees_what_is_ready_to_publish(client, region, plan, publisher):
+    make_ready(SnapshotFactory(region=region, month=datetime.date(2024, 12, 1)))
+
+    tasks, _ = tasks_of(client, publisher, region)
+
+    assert tasks == [("Publish the December 2024 snapshot", "Ready")]
+
+
+def test_a_member_reads_the_dashboard_without_tasks(client, region, plan, progress, member):
+    tasks, page = tasks_of(client, member, region)
+    assert tasks == [] and "Your tasks" not in page
