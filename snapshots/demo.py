@@ -24,8 +24,8 @@ from .models import Snapshot
 PUBLISHED_MONTHS = 3
 
 INTRODUCTIONS = (
-    "Welcome to this month’s snapshot. The quarterly updates are in: most key objectives are on track, "
-    "and the network has asked for help on the two that are not.\n\n"
+    "Welcome to this month’s snapshot. The quarterly updates are in: read how each priority area is "
+    "doing, and where the network has asked for help.\n\n"
     "Thank you to every DPH lead who reported on time.",
     "This month the network met in Taunton to review progress against the plan and the peer challenge "
     "schedule. The highlights below are the ones members asked us to share more widely.",
@@ -38,7 +38,8 @@ ARCHIVE_INTRODUCTIONS = (
     "The quarterly updates are in. Read how each priority area is doing, and what the network has "
     "badged as SLI since last month.",
     "This month the network met to review the plan. Thank you to every DPH lead who reported on time.",
-    "A shorter snapshot this month, between two quarters: projects, peer challenges and what is coming up.",
+    "Between two quarters’ updates: alongside the latest progress, this month’s news is the projects, peer "
+    "challenges and what is coming up.",
 )
 
 ADPH_UPDATES = (

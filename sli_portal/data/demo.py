@@ -1144,9 +1144,11 @@ def _load_meetings(rows: _Rows, plan: ActionPlan, users, today: datetime.date) -
 def _load_meeting(rows, area, seed: MeetingSeed, quarter, day, users, *, held: bool) -> QuarterlyMeeting:
     numbers = ", ".join(str(number) for number in area.key_objectives.values_list("number", flat=True))
     decisions = seed.decisions[quarter.number % len(seed.decisions)]
+    # Each priority area at its own hour, so two meetings on one day never clash.
+    hour = 8 + area.number
     values = {
-        "starts_at": _at(day, 10),
-        "ends_at": _at(day, 11.5),
+        "starts_at": _at(day, hour),
+        "ends_at": _at(day, hour + 1.5),
         "location": seed.location,
         "other_attendees": seed.other_attendees,
         "notes": f"Reviewed the {quarter} updates for Key Objectives {numbers}. {seed.focus}" if held else "",
