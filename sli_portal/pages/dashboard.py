@@ -140,7 +140,8 @@ def region_dashboard(region: Region, *, today: datetime.date | None = None) -> R
         calendar = reporting_calendar(plan, today=today)
         if calendar.last_due is not None:
             headline = calendar.last_due.quarter
-            dashboard.quarters = [quarter for quarter in plan.quarters if quarter <= headline]
+            # Newest first: on a phone the quarter that matters is the one on screen.
+            dashboard.quarters = [quarter for quarter in reversed(plan.quarters) if quarter <= headline]
             dashboard.matrix = _matrix(plan, dashboard.quarters)
             dashboard.reporting_quarter = headline
             dashboard.updates_due_on = calendar.last_due.due
