@@ -8,7 +8,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin
+from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, example_date
 from sli_portal.core.quarters import Quarter
 
 from .evidence import ALLOWED, validate_evidence_file
@@ -80,7 +80,7 @@ class PriorityAreaForm(GovUKFormMixin, forms.ModelForm):
 
 
 class KeyObjectiveForm(GovUKFormMixin, forms.ModelForm):
-    target_date = GovUKDateField(label="Target date", required=False, help_text="For example, 31 3 2026")
+    target_date = GovUKDateField(label="Target date", required=False, help_text=example_date(days=365))
 
     class Meta:
         model = KeyObjective
@@ -109,7 +109,7 @@ class KeyObjectiveForm(GovUKFormMixin, forms.ModelForm):
 class SignOffForm(GovUKFormMixin, forms.Form):
     decided_on = GovUKDateField(
         label="Date of the network's decision",
-        help_text="The day the network agreed it, for example 12 11 2026",
+        help_text=example_date("The day the network agreed it, for example {}", days=-7),
         error_messages={"required": "Enter the date of the network's decision"},
     )
     forum = forms.CharField(
@@ -242,7 +242,7 @@ class QuarterlyMeetingForm(GovUKFormMixin, forms.ModelForm):
     quarter = forms.TypedChoiceField(label="Quarter", coerce=int, error_messages={"required": "Select the quarter"})
     date = GovUKDateField(
         label="Date of the meeting",
-        help_text="For example, 12 7 2024",
+        help_text=example_date(days=28),
         error_messages={"required": "Enter the date of the meeting"},
     )
     start_time = _time_field("Start time", required=True)
@@ -299,7 +299,7 @@ class QuarterlyMeetingForm(GovUKFormMixin, forms.ModelForm):
 
 class MeetingActionForm(GovUKFormMixin, forms.ModelForm):
     owner = MemberChoiceField(queryset=None, required=False, label="Owner")
-    due_date = GovUKDateField(label="Due date", required=False, help_text="For example, 30 9 2024")
+    due_date = GovUKDateField(label="Due date", required=False, help_text=example_date(days=42))
 
     class Meta:
         model = MeetingAction
@@ -318,7 +318,7 @@ class MeetingActionForm(GovUKFormMixin, forms.ModelForm):
 class ProjectForm(GovUKFormMixin, forms.ModelForm):
     badged_on = GovUKDateField(
         label="Badged as SLI on",
-        help_text="For example, 1 9 2024",
+        help_text=example_date(days=-30, day_of_month=1),
         error_messages={"required": "Enter the date the project was badged as SLI"},
     )
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
+from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, example_date, govuk_form_helper
 
 from .models import ActionPlan, Event, Region
 
@@ -28,10 +28,14 @@ class PlanDatesMixin(SingleLineTextMixin, forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input"}),
     )
     start_date = GovUKDateField(
-        label="Start date", help_text="For example, 1 4 2026", error_messages={"required": "Enter the start date"}
+        label="Start date",
+        help_text=example_date(days=30, day_of_month=1, month=4),
+        error_messages={"required": "Enter the start date"},
     )
     end_date = GovUKDateField(
-        label="End date", help_text="For example, 31 3 2028", error_messages={"required": "Enter the end date"}
+        label="End date",
+        help_text=example_date(days=2 * 365, day_of_month=31, month=3),
+        error_messages={"required": "Enter the end date"},
     )
 
     def clean(self):
@@ -144,7 +148,7 @@ class EventForm(SingleLineTextMixin, forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter the title of the event"})
     day = GovUKDateField(
         label="Date of the event",
-        help_text="For example, 27 3 2026",
+        help_text=example_date(days=30),
         error_messages={"required": "Enter the date of the event"},
     )
     start_time = _time_field("Start time", required=True)

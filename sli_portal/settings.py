@@ -5,6 +5,7 @@ under var/, Celery tasks run eagerly in-process, files under var/media, e-mail p
 console, DEBUG on. Production sets DEBUG=0 and the variables listed in the README.
 """
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -165,6 +166,9 @@ else:
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SLI Portal <sli-portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the phase banner's "feedback" link writes to when the reader has no region of their own
+# (the public, the national board); a member writes to their region's coordinator.
+FEEDBACK_EMAIL = env.str("FEEDBACK_EMAIL", default=parseaddr(DEFAULT_FROM_EMAIL)[1])
 
 # Celery: a Redis broker when REDIS_URL is set; otherwise tasks run eagerly in the web process.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -18,15 +18,14 @@ MARKDOWN_HELP = (
 
 class SnapshotForm(SingleLineTextMixin, forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter the title of the snapshot"})
-    introduction = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text=MARKDOWN_HELP)
+    # How to format the three texts is said once, above them (the form's page shows MARKDOWN_HELP).
+    introduction = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
     highlights = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Shown above the achievements the DPH leads reported last quarter. " + MARKDOWN_HELP,
+        help_text="Shown above the achievements the DPH leads reported last quarter.",
     )
-    adph_updates = forms.CharField(
-        label="ADPH updates", required=False, widget=forms.Textarea(attrs={"rows": 8}), help_text=MARKDOWN_HELP
-    )
+    adph_updates = forms.CharField(label="ADPH updates", required=False, widget=forms.Textarea(attrs={"rows": 8}))
 
 
 def month_choices(today: datetime.date, taken: set[datetime.date]) -> list[tuple[str, str]]:

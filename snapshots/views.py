@@ -17,7 +17,7 @@ from programmes.models import Region
 
 from . import selectors, services
 from .cache import cache_archive
-from .forms import NewSnapshotForm, SnapshotForm, SubscribeForm, WithdrawForm, month_choices
+from .forms import MARKDOWN_HELP, NewSnapshotForm, SnapshotForm, SubscribeForm, WithdrawForm, month_choices
 from .models import Snapshot, Subscriber
 
 
@@ -96,9 +96,8 @@ def snapshot_edit(request: HttpRequest, slug: str, month: datetime.date) -> Http
         else:
             messages.success(request, "Snapshot saved")
             return redirect(snapshot.get_workspace_url())
-    return render(
-        request, "snapshots/snapshot_form.html", {"region": snapshot.region, "snapshot": snapshot, "form": form}
-    )
+    context = {"region": snapshot.region, "snapshot": snapshot, "form": form, "markdown_help": MARKDOWN_HELP}
+    return render(request, "snapshots/snapshot_form.html", context)
 
 
 @require_GET

@@ -18,6 +18,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
+from django.utils import timezone
+from django.utils.functional import lazy
 
 DAY, MONTH, YEAR = 0, 1, 2
 WHOLE_DATE = frozenset({DAY, MONTH, YEAR})
@@ -160,6 +162,25 @@ class GovUKDateBoundField(BoundField):
         # Plain `{{ form }}` renders each field through as_field_group; give the date the same
         # GOV.UK fieldset, legend, hint and error message as `{% crispy form %}` does.
         return as_crispy_field(self, template_pack="gds")
+
+
+def _example_date(text: str, days: int, day_of_month: int | None, month: int | None) -> str:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    if month is not None:
+        later = day.replace(month=month, day=day_of_month or 1)
+        day = later if later >= day else later.replace(year=later.year + 1)
+    elif day_of_month is not None:
+        day = day.replace(day=day_of_month)
+    return text.format(f"{day.day} {day.month} {day.year}")
+
+
+def example_date(
+    text: str = "For example, {}", *, days: int = 0, day_of_month: int | None = None, month: int | None = None
+):
+    """A date hint worked out when the page is shown (GOV.UK's date pattern: "For example,
+    27 3 2027"), `days` from today, or the first `day_of_month` of `month` after that; so it
+    never offers a stale year."""
+    return lazy(_example_date, str)(text, days, day_of_month, month)
 
 
 class GovUKDateField(forms.MultiValueField):

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
@@ -354,3 +355,35 @@ def test_a_second_region_is_not_mixed_into_the_first(client, plan, other_region)
 
     assert plan.title in content
     assert "NE ADPH plan" not in content
+
+
+# Small things a reviewer found walking every role
+
+
+def test_a_deep_link_says_why_it_asks_to_sign_in(client, region):
+    response = client.get(reverse("dashboard", args=[region.slug]), follow=True)
+    assert "sign in to see it" in response.content.decode()
+    assert "sign in to see it" not in client.get(reverse("login")).content.decode()
+
+
+def test_the_feedback_link_goes_to_the_members_coordinator_or_the_operators(client, region, member, settings):
+    settings.FEEDBACK_EMAIL = "operators@example.org"
+    region.coordinator_email = "sli.coordinator@example.org"
+    region.save()
+    assert "mailto:operators@example.org" in client.get(reverse("home")).content.decode()
+    client.force_login(member)
+    assert "mailto:sli.coordinator@example.org" in client.get(reverse("home")).content.decode()
+
+
+def test_no_title_names_the_portal_twice(client, national):
+    client.force_login(national)
+    page = client.get(reverse("national_view")).content.decode()
+    assert page.count("SLI Portal</title>") == 1 and "SLI Portal – SLI Portal" not in page
+
+
+def test_date_hints_give_an_example_from_today(client, coordinator, region):
+    with time_machine.travel(datetime.datetime(2031, 5, 10, 12, tzinfo=datetime.UTC), tick=False):
+        client.force_login(coordinator)
+        page = client.get(reverse("plan_create", args=[region.slug])).content.decode()
+    assert "For example, 1 4 2032" in page  # the next 1 April
+    assert "For example, 31 3 2034" in page
