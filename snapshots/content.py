@@ -113,6 +113,23 @@ class PriorityProgress:
     def has_chart(self) -> bool:
         return any(bar.total for bar in self.bars)
 
+    @property
+    def chart_alt(self) -> str:
+        """The chart in words, for a screen reader (the PDF's /Alt, the SVG's <title>)."""
+        labels = dict(Rag.choices)
+        quarters = []
+        for bar in self.bars:
+            counts = [
+                f"{count} {labels[status].lower()}"
+                for status, count in zip(RAG_ORDER, bar.counts, strict=True)
+                if count
+            ]
+            quarters.append(f"{bar.quarter}: {', '.join(counts) or 'no updates'}")
+        return (
+            f"Bar chart of the RAG statuses reported for the key objectives of priority {self.area.number}, "
+            f"by quarter. {'; '.join(quarters)}."
+        )
+
 
 @dataclass
 class RagChart:

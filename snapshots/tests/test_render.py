@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from snapshots import services, tasks
 from snapshots.models import Snapshot
@@ -44,6 +45,44 @@ def test_the_render_task_makes_a_tagged_multi_page_pdf(rendered):
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
     assert reader.metadata.title == "SW ADPH SLI snapshot: October 2024"
+
+
+def _structure_elements(root):
+    """Every structure element of a tagged PDF's tree, depth first."""
+    stack, seen = [root["/StructTreeRoot"]], set()
+    while stack:
+        node = stack.pop()
+        reference = getattr(node, "idnum", None)
+        node = node.get_object()
+        if reference is not None:
+            if reference in seen:
+                continue
+            seen.add(reference)
+        if isinstance(node, ArrayObject):
+            stack.extend(node)
+        elif isinstance(node, DictionaryObject):
+            if "/S" in node:
+                yield node
+            if "/K" in node:
+                stack.append(node["/K"])
+
+
+def test_every_figure_of_the_pdf_has_alternative_text_and_every_data_cell_its_headers(
+    programme, snapshot, django_capture_on_commit_callbacks
+):
+    # Rendered the day after 2024/25 Q2 was due: the charts have bars.
+    with time_machine.travel(datetime.datetime(2024, 10, 15, 9, tzinfo=datetime.UTC), tick=False):
+        rendered = _render(snapshot, django_capture_on_commit_callbacks)
+    root = PdfReader(io.BytesIO(rendered.pdf.read())).trailer["/Root"]
+    elements = list(_structure_elements(root))
+
+    figures = [element for element in elements if element["/S"] == "/Figure"]
+    assert figures, "the snapshot's charts are tagged as figures"
+    for figure in figures:
+        assert str(figure.get("/Alt", "")).startswith("Bar chart of the RAG statuses"), figure
+    cells = [element for element in elements if element["/S"] == "/TD"]
+    assert cells and all(element["/A"].get("/Headers") for element in cells)
+    assert "2024/25 Q2: 1 amber, 1 green" in str(figures[0]["/Alt"])
 
 
 def test_the_pdf_text_has_priorities_and_key_objectives_in_reading_order(rendered):
