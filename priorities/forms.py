@@ -189,7 +189,12 @@ class QuarterlyUpdateForm(GovUKFormMixin, forms.ModelForm):
 class EvidenceForm(GovUKFormMixin, forms.Form):
     """Optional: one link or file added with the update."""
 
-    title = forms.CharField(label="Evidence title", max_length=200, required=False)
+    title = forms.CharField(
+        label="Evidence title",
+        max_length=200,
+        required=False,
+        help_text="Needed when you add a link or a file, for example “Regional summary of the self-assessments”",
+    )
     link = forms.URLField(
         label="Link",
         required=False,

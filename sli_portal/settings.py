@@ -168,6 +168,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SLI Portal <sli-port
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the phase banner's "feedback" link writes to when the reader has no region of their own
 # (the public, the national board); a member writes to their region's coordinator.
+# Where the accessibility statement asks people to report a problem; without it, each region's
+# coordinator.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 FEEDBACK_EMAIL = env.str("FEEDBACK_EMAIL", default=parseaddr(DEFAULT_FROM_EMAIL)[1])
 
 # Celery: a Redis broker when REDIS_URL is set; otherwise tasks run eagerly in the web process.

@@ -115,6 +115,7 @@ def build_html(snapshot: Snapshot, *, as_of: datetime.date | None = None, previe
             "workspace_url": snapshot.get_workspace_url() if preview else None,
             "archive_url": reverse("snapshot_archive", args=[slug]),
             "subscribe_url": reverse("snapshot_subscribe", args=[slug]),
+            "accessibility_url": reverse("accessibility"),
             "pdf_url": pdf_url,
         },
     )

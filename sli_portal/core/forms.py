@@ -272,6 +272,8 @@ class LoginForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        # No autofocus: the first Tab must reach the skip link, as on every other page.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
 def govuk_form_helper(button: str, *, warning: bool = False) -> FormHelper:

@@ -3,6 +3,9 @@ the national board's view and each region's annual report, and signing in."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -36,6 +39,25 @@ def home(request: HttpRequest) -> HttpResponse:
     # A portal run by one network opens on that network's own summary.
     summary = region_public_summary(regions[0]) if len(regions) == 1 else None
     return render(request, "home.html", {"regions": regions, "summary": summary})
+
+
+# The day the accessibility statement was last reviewed against the service.
+STATEMENT_PREPARED_ON = datetime.date(2026, 12, 1)
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    if settings.ACCESSIBILITY_CONTACT_EMAIL:
+        contacts = [{"name": "", "email": settings.ACCESSIBILITY_CONTACT_EMAIL}]
+    else:
+        # Without a portal-wide address, each network answers for its own pages.
+        contacts = [
+            {"name": f"{region.network_name or region.name} SLI coordinator", "email": region.coordinator_email}
+            for region in public_regions()
+            if region.coordinator_email
+        ]
+    context = {"contacts": contacts, "prepared_on": STATEMENT_PREPARED_ON}
+    return render(request, "accessibility.html", context)
 
 
 @require_GET

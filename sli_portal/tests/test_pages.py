@@ -387,3 +387,33 @@ def test_date_hints_give_an_example_from_today(client, coordinator, region):
         page = client.get(reverse("plan_create", args=[region.slug])).content.decode()
     assert "For example, 1 4 2032" in page  # the next 1 April
     assert "For example, 31 3 2034" in page
+
+
+# The accessibility statement
+
+
+def test_the_accessibility_statement_is_linked_from_every_page(client, region):
+    statement = reverse("accessibility")
+    for url in (reverse("home"), reverse("login"), reverse("region_home", args=[region.slug])):
+        assert f'href="{statement}"' in client.get(url).content.decode(), url
+
+
+def test_the_statement_names_whom_to_tell(client, region, other_region, settings):
+    region.coordinator_email = "sli.coordinator@sw.example.org"
+    region.save()
+    page = client.get(reverse("accessibility")).content.decode()
+    assert "mailto:sli.coordinator@sw.example.org" in page
+    assert "Equality Advisory and Support Service" in page
+    settings.ACCESSIBILITY_CONTACT_EMAIL = "accessibility@example.org"
+    page = client.get(reverse("accessibility")).content.decode()
+    assert "mailto:accessibility@example.org" in page and "sw.example.org" not in page
+
+
+def test_form_pages_have_titles_that_say_which_item(client, coordinator, region, plan, priority_1):
+    client.force_login(coordinator)
+    page = client.get(reverse("priority_area_create", args=[region.slug, plan.pk])).content.decode()
+    assert f"<title>Add a priority area – {plan.title} – SLI Portal</title>" in page
+
+
+def test_sign_in_does_not_steal_the_first_tab(client):
+    assert "autofocus" not in client.get(reverse("login")).content.decode()
