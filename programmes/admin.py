@@ -27,6 +27,7 @@ class RegionAdmin(admin.ModelAdmin):
             "Deadlines",
             {"fields": ["update_due_days", "peer_challenge_due_years", "peer_challenge_overdue_years"]},
         ),
+        ("Snapshot cover", {"fields": ["accent_colour", "logo"]}),
     ]
     inlines = [MembershipInline]
 

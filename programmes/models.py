@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -18,8 +18,33 @@ gss_code_validator = RegexValidator(
 )
 
 
+def _relative_luminance(hex_colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    """WCAG contrast ratio of white text on `hex_colour` (#RRGGBB)."""
+    return 1.05 / (_relative_luminance(hex_colour) + 0.05)
+
+
+accent_colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits, like #00703c")
+LOGO_MAX_BYTES = 200 * 1024
+
+
+def validate_logo(file) -> None:
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError("The logo must be smaller than 200 KB")
+
+
 class Region(models.Model):
     """An ADPH regional network of Directors of Public Health."""
+
+    DEFAULT_ACCENT_COLOUR = "#1d70b8"  # GOV.UK blue: the plain default
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
@@ -35,6 +60,19 @@ class Region(models.Model):
     )
     peer_challenge_overdue_years = models.PositiveSmallIntegerField(
         default=5, help_text="Years after the last on-site visit after which a peer challenge is overdue"
+    )
+    # The network's own look on its snapshots' cover.
+    accent_colour = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[accent_colour_validator],
+        help_text="The snapshots' cover colour, like #00703c; white text must read on it. Empty: GOV.UK blue",
+    )
+    logo = models.ImageField(
+        upload_to="regions/logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"]), validate_logo],
+        help_text="The network's logo on the snapshots' cover: PNG or JPEG, up to 200 KB",
     )
 
     class Meta:
@@ -57,6 +95,15 @@ class Region(models.Model):
             raise ValidationError(
                 {"peer_challenge_overdue_years": "The overdue threshold must be more years than the due threshold"}
             )
+        colour = self.accent_colour
+        if colour and accent_colour_validator.regex.match(colour) and contrast_with_white(colour) < 4.5:
+            raise ValidationError(
+                {"accent_colour": "Choose a darker colour: white text on it must have a contrast of at least 4.5:1"}
+            )
+
+    @property
+    def cover_colour(self) -> str:
+        return self.accent_colour or self.DEFAULT_ACCENT_COLOUR
 
     @property
     def short_name(self) -> str:

@@ -11,6 +11,7 @@ peer-challenge milestones.
 
 from __future__ import annotations
 
+import base64
 import calendar
 import datetime
 from collections import Counter
@@ -31,7 +32,7 @@ from priorities.selectors import (
     quarter_highlights,
     rag_matrix,
 )
-from programmes.models import ActionPlan, Event, Region
+from programmes.models import LOGO_MAX_BYTES, ActionPlan, Event, Region
 from sli_portal.core.quarters import Quarter
 
 from .formatting import render_markdown
@@ -131,13 +132,50 @@ class PriorityProgress:
         )
 
 
+# Worst to best, to say whether a key objective moved up or down between two quarters.
+RAG_RANK = {Rag.RED: 0, Rag.NOT_STARTED: 1, Rag.AMBER: 2, Rag.GREEN: 3, Rag.COMPLETE: 4}
+
+
+@dataclass
+class RagMove:
+    objective: KeyObjective
+    before: str
+    after: str
+
+
+@dataclass
+class RagTotal:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass
+class AtAGlance:
+    """The front page: the reported quarter in numbers, and what changed."""
+
+    quarter: Quarter
+    previous_quarter: Quarter
+    totals: list[RagTotal]
+    improved: list[RagMove] = field(default_factory=list)
+    worsened: list[RagMove] = field(default_factory=list)
+    completed: list[KeyObjective] = field(default_factory=list)
+    signed_off: list[KeyObjective] = field(default_factory=list)
+    signed_off_since: datetime.date | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(total.count for total in self.totals)
+
+
 @dataclass
 class RagChart:
     """Geometry of the RAG bar chart, in SVG user units."""
 
+    # Text is 12 units high: at the PDF's 125 mm chart width that prints at 8.4 pt.
     label_width: int = 84
     bar_area: int = 380
-    bar_height: int = 16
+    bar_height: int = 19
     gap: int = 6
 
     def height(self, bars: int) -> int:
@@ -170,6 +208,10 @@ class SnapshotContent:
     introduction_html: SafeString = SafeString("")
     highlights_html: SafeString = SafeString("")
     adph_updates_html: SafeString = SafeString("")
+    glance: AtAGlance | None = None
+    # The network's own cover: its colour (white text reads on it) and its logo, inlined.
+    cover_colour: str = ""
+    logo_data_url: str = ""
 
     rag_order = RAG_ORDER
 
@@ -235,6 +277,81 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
+def _at_a_glance(snapshot: Snapshot, plan: ActionPlan, quarter: Quarter, matrix, today: datetime.date) -> AtAGlance:
+    """The reported quarter's RAG totals (from the chart's matrix: completed objectives carry
+    forward), the objectives whose RAG moved since the quarter before, those completed in it, and
+    those the network signed off since the previous snapshot; two queries."""
+    labels = dict(Rag.choices)
+    counts: Counter = Counter()
+    for by_quarter in matrix.values():
+        counts.update(by_quarter.get(quarter, Counter()))
+    previous = quarter.previous()
+    glance = AtAGlance(
+        quarter=quarter,
+        previous_quarter=previous,
+        totals=[RagTotal(status, labels[status], counts[status]) for status in reversed(RAG_ORDER)],
+    )
+    updates = (
+        QuarterlyUpdate.objects.submitted()
+        .of_signed_off_objectives()
+        .filter(key_objective__plan=plan, quarter__in=[previous.code, quarter.code])
+        .select_related("key_objective")
+        .order_by("key_objective__number")
+    )
+    by_objective: dict[int, dict[Quarter, QuarterlyUpdate]] = {}
+    for update in updates:
+        by_objective.setdefault(update.key_objective_id, {})[update.quarter] = update
+    for statuses in by_objective.values():
+        now, before = statuses.get(quarter), statuses.get(previous)
+        if now is None:
+            continue
+        if now.rag_status == Rag.COMPLETE and (before is None or before.rag_status != Rag.COMPLETE):
+            glance.completed.append(now.key_objective)
+        elif before is not None and now.rag_status != before.rag_status:
+            move = RagMove(now.key_objective, labels[before.rag_status], labels[now.rag_status])
+            better = RAG_RANK[now.rag_status] > RAG_RANK[before.rag_status]
+            (glance.improved if better else glance.worsened).append(move)
+    earlier = (
+        Snapshot.objects.published()
+        .filter(region_id=snapshot.region_id, month__lt=snapshot.month)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    # Since the previous snapshot's month began, or a month before this one's.
+    glance.signed_off_since = earlier or add_months(snapshot.month, -1)
+    glance.signed_off = list(
+        KeyObjective.objects.signed_off()
+        .filter(plan=plan, decided_on__gte=glance.signed_off_since, decided_on__lte=today)
+        .order_by("number")
+    )
+    return glance
+
+
+def _logo_data_url(region: Region) -> str:
+    """The region's logo inlined, so the PDF needs no fetch and the page no second request."""
+    if not region.logo:
+        return ""
+    try:
+        with region.logo.open("rb") as file:
+            data = file.read(LOGO_MAX_BYTES + 1)
+    except (FileNotFoundError, OSError):
+        return ""
+    kind = imghdr_kind(data)
+    if kind is None or len(data) > LOGO_MAX_BYTES:
+        return ""
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode()}"
+
+
+def imghdr_kind(data: bytes) -> str | None:
+    """png or jpeg from the file's first bytes, else None (the upload's extension is not proof)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    return None
+
+
 def compile_content(snapshot: Snapshot, *, today: datetime.date | None = None) -> SnapshotContent:
     """Every section of `snapshot` as read from the live data on `today` (the render's day);
     a bounded number of queries."""
@@ -272,6 +389,9 @@ def compile_content(snapshot: Snapshot, *, today: datetime.date | None = None) -
             bars = _bars(chart, matrix.get(area.pk, {}), quarters, scale)
             content.priorities.append(PriorityProgress(area, objectives, bars, chart.height(len(bars))))
         content.highlights = list(quarter_highlights(plan, quarter))
+        content.glance = _at_a_glance(snapshot, plan, quarter, matrix, today)
+    content.cover_colour = region.cover_colour
+    content.logo_data_url = _logo_data_url(region)
     content.projects = [
         project
         for project in badged_projects(region, public=True)

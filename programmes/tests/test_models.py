@@ -220,3 +220,16 @@ def test_clean_says_an_event_must_end_after_it_starts(region):
     with pytest.raises(ValidationError) as error:
         event.full_clean()
     assert error.value.message_dict["ends_at"] == ["The end must be after the start"]
+
+
+def test_a_cover_colour_must_carry_white_text(region):
+    region.accent_colour = "#ffdd00"  # GOV.UK yellow: white text on it is unreadable
+    with pytest.raises(ValidationError, match="contrast of at least 4.5:1"):
+        region.full_clean()
+    region.accent_colour = "#00703c"
+    region.full_clean()
+    assert region.cover_colour == "#00703c"
+
+
+def test_a_region_without_a_colour_has_the_plain_cover(region):
+    assert region.cover_colour == "#1d70b8"

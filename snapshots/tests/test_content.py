@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from priorities.models import PriorityArea
@@ -14,10 +15,17 @@ from sli_portal.core.quarters import Quarter
 from snapshots.content import compile_content
 from snapshots.formatting import render_markdown
 from snapshots.services import build_html, content_hash
-from snapshots.tests.conftest import at
+from snapshots.tests.conftest import SIGNED_OFF, at
 from snapshots.tests.factories import SnapshotFactory
 
 pytestmark = pytest.mark.django_db
+
+SIGNED_OFF_TODAY = {**SIGNED_OFF, "decided_on": datetime.date(2024, 4, 20)}
+# A 1×1 PNG.
+PNG_LOGO = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201ffa1a8b7a90000000049454e44ae426082"
+)
 
 # The October 2024 snapshot rendered on 15 October: 2024/25 Q2 was due the day before, so it is
 # the last due quarter, and the eight weeks of events run from that day.
@@ -96,10 +104,11 @@ def test_compiling_takes_a_bounded_number_of_queries(programme, snapshot, priori
         objective = KeyObjectiveFactory(priority_area=priority_2, number=100 + number)
         QuarterlyUpdateFactory(key_objective=objective, quarter=Quarter(2024, 2), submitted_at=timezone.now())
         ProjectFactory(region=snapshot.region, badged_on=datetime.date(2024, 6, 1))
-    # active plan, latest updates, RAG matrix, priority areas, their objectives, highlights,
-    # projects with their councils and objectives (3), events, peer-challenge milestones:
-    # 11 whatever the size of the plan.
-    with django_assert_num_queries(11):
+    # the plan reported, latest updates, RAG matrix, priority areas, their objectives, highlights,
+    # at a glance (two quarters' updates, the previous snapshot, the newly signed off), projects
+    # with their councils and objectives (3), events, peer-challenge milestones: 14 whatever the
+    # size of the plan.
+    with django_assert_num_queries(14):
         build_html(snapshot)
 
 
@@ -258,3 +267,49 @@ def test_a_snapshot_of_an_earlier_plan_reports_that_plan_as_it_stood(region, pla
     assert [(item.objective.number, item.summary) for item in priority.objectives] == [(14, "Then.")]
     # The project of the fixture was badged in May 2024, after this month.
     assert content.projects == []
+
+
+# At a glance and the network's own cover
+
+
+def test_at_a_glance_counts_the_quarter_and_says_what_moved(programme, snapshot):
+    glance = compile_content(snapshot).glance
+
+    assert glance.quarter == Quarter(2024, 2) and glance.previous_quarter == Quarter(2024, 1)
+    assert {total.label: total.count for total in glance.totals if total.count} == {"Green": 1, "Amber": 1}
+    assert [(move.objective.number, move.before, move.after) for move in glance.improved] == [(1, "Red", "Green")]
+    assert glance.worsened == [] and glance.completed == []
+
+
+def test_at_a_glance_lists_the_completed_and_the_newly_signed_off(programme, snapshot, priority_2):
+    ko3 = programme["objectives"][2]
+    QuarterlyUpdateFactory(
+        key_objective=KeyObjectiveFactory(priority_area=priority_2, number=4, **SIGNED_OFF_TODAY),
+        quarter=Quarter(2024, 2),
+        rag_status="complete",
+        submitted_at=at(datetime.date(2024, 10, 10)),
+    )
+    ko3.decided_on = datetime.date(2024, 9, 20)  # the network signed it off last month
+    ko3.save()
+
+    glance = compile_content(snapshot).glance
+
+    assert [objective.number for objective in glance.completed] == [4]
+    assert 3 in [objective.number for objective in glance.signed_off]
+
+
+def test_the_cover_takes_the_regions_colour_and_logo(region, programme, snapshot):
+    region.accent_colour = "#00703c"
+    region.logo.save("logo.png", ContentFile(PNG_LOGO), save=False)
+    region.save()
+
+    html = build_html(snapshot)
+
+    assert "--sli-cover-colour: #00703c" in html
+    assert 'src="data:image/png;base64,' in html and 'alt="SW ADPH logo"' in html
+
+
+def test_a_logo_that_is_not_png_or_jpeg_is_left_out(region, programme, snapshot):
+    region.logo.save("logo.png", ContentFile(b"<svg onload=alert(1)>"), save=False)
+    region.save()
+    assert "data:image" not in build_html(snapshot)
