@@ -400,7 +400,7 @@ def test_member_reads_the_dashboard_and_plan_without_edit_buttons(journey):
     tab.sign_in("member")
     assert page.url.endswith(f"{REGION}/dashboard/")
     expect(h1(page)).to_have_text("Dashboard")
-    expect(page.get_by_role("table", name=re.compile("^RAG status of the submitted"))).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("^RAG status of the key objectives"))).to_be_visible()
     expect(page.get_by_role("navigation", name="Menu").get_by_role("link", name="My priorities")).to_have_count(0)
 
     nav(tab, "Action plans", "plans")
