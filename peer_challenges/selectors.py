@@ -100,11 +100,16 @@ class TimelineEntry:
 class TimelineRow:
     council: object
     cells: list[list[TimelineEntry]]  # one list a year, in the order of `years`
+    cycle: object = None  # the council's CouncilCycle: due, overdue or never are marked
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.cycle is not None and self.cycle.needs_planning
 
 
 def timeline(region: Region, *, today: datetime.date, before: int = 5, after: int = 5) -> tuple[list[int], list]:
     """Years from `before` years ago to `after` years ahead, and for each active council the
-    on-site visits and progress reviews of each year. Two queries."""
+    on-site visits and progress reviews of each year, with its cycle status. Four queries."""
     years = list(range(today.year - before, today.year + after + 1))
     first, last = datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)
     councils = list(region.local_authorities.filter(active=True))
@@ -127,7 +132,8 @@ def timeline(region: Region, *, today: datetime.date, before: int = 5, after: in
         if challenge.progress_review_date and first <= challenge.progress_review_date <= last:
             label = _first_upper(f"{kind}review, {challenge.progress_review_date:%b}")
             cells[challenge.progress_review_date.year - years[0]].append(TimelineEntry(label, challenge))
-    return years, [TimelineRow(council, by_council[council.pk]) for council in councils]
+    cycles = {cycle.local_authority.pk: cycle for cycle in services.region_cycle_statuses(region, today=today)}
+    return years, [TimelineRow(council, by_council[council.pk], cycles.get(council.pk)) for council in councils]
 
 
 def challenge_for_region(region: Region) -> QuerySet[PeerChallenge]:

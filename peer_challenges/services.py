@@ -401,6 +401,12 @@ class PlanProposal:
     window_end: datetime.date
 
 
+def most_overdue_first(cycle: CouncilCycle) -> tuple:
+    """Never recorded, then the longest past its due-by date, then the soonest due; by name last."""
+    never = cycle.status == NEVER
+    return (not never, cycle.due_by or datetime.date.min, cycle.local_authority.name)
+
+
 def propose_window(cycle: CouncilCycle, *, today: datetime.date | None = None) -> PlanProposal:
     """From today to the latest compliant date (the overdue anniversary), or a catch-up window."""
     today = _today(today)

@@ -391,10 +391,13 @@ def planner(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     planned = services.planned_challenges().filter(local_authority__region=region)
     being_planned = set(planned.values_list("local_authority_id", flat=True))
-    proposals = [
-        services.propose_window(cycle, today=today)
+    cycles = [
+        cycle
         for cycle in services.region_cycle_statuses(region, today=today)
         if cycle.needs_planning and cycle.local_authority.pk not in being_planned
+    ]
+    proposals = [
+        services.propose_window(cycle, today=today) for cycle in sorted(cycles, key=services.most_overdue_first)
     ]
     return render(
         request,

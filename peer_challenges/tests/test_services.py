@@ -1,6 +1,7 @@
 """Stages, late milestones, warnings and the planner."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -234,3 +235,17 @@ def test_focus_areas_are_replaced_in_order(challenge):
     services.set_focus_areas(challenge=challenge, texts=["Place leadership", "", "  Financial   resilience "])
     services.set_focus_areas(challenge=challenge, texts=["Workforce", "Place leadership"])
     assert [a.text for a in challenge.focus_areas.all()] == ["Workforce", "Place leadership"]
+
+
+def test_the_planner_offers_the_most_overdue_council_first():
+    def cycle(name, status, due_by):
+        return SimpleNamespace(local_authority=SimpleNamespace(name=name), status=status, due_by=due_by)
+
+    cycles = [
+        cycle("Wiltshire", services.DUE, datetime.date(2027, 5, 1)),
+        cycle("Torbay", services.OVERDUE, datetime.date(2025, 2, 1)),
+        cycle("Isles of Scilly", services.NEVER, None),
+        cycle("Dorset", services.OVERDUE, datetime.date(2026, 1, 1)),
+    ]
+    ordered = sorted(cycles, key=services.most_overdue_first)
+    assert [c.local_authority.name for c in ordered] == ["Isles of Scilly", "Torbay", "Dorset", "Wiltshire"]

@@ -155,8 +155,9 @@ def test_schedule_and_timeline_read_in_a_fixed_number_of_queries(client, member,
     at_10x = _queries(client, url)
     # Per request: session, user, region, the user's roles, the navigation's memberships and its
     # lead check, the session save; then the councils and their challenges (the schedule reads
-    # them twice: the cycle kinds, then every kind). Nothing per council.
-    assert at_1x == at_10x <= 12
+    # them twice: the cycle kinds, then every kind; the timeline reads them again for the
+    # councils' cycle status). Nothing per council.
+    assert at_1x == at_10x <= 13
 
 
 @time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False)
@@ -422,3 +423,19 @@ def test_cancelling_says_what_it_does_and_asks_for_a_reason_first(client, coordi
     client.post(url, {"reason": "The council asked the LGA to move it to next year"})
     booked.refresh_from_db()
     assert booked.stage == PeerChallenge.Stage.CANCELLED
+
+
+def test_the_timeline_marks_the_councils_due_or_overdue(client, member, region):
+    council = LocalAuthorityFactory(region=region, name="Torbay")
+    PeerChallengeFactory(
+        local_authority=council,
+        kind=PeerChallenge.Kind.CORPORATE,
+        stage=PeerChallenge.Stage.CLOSED,
+        onsite_start=datetime.date(2018, 3, 6),
+        onsite_end=datetime.date(2018, 3, 9),
+    )
+    client.force_login(member)
+    with time_machine.travel(datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
+        page = client.get(reverse("peer_challenge_timeline", args=[region.slug])).content.decode()
+    row = page.split(">Torbay")[1].split("</th>")[0]
+    assert "Overdue" in row

@@ -23,6 +23,7 @@ class NavItem:
 
 
 ANYONE = "anyone"
+OUTSIDE_A_REGION = "outside"  # the public, the national board: no region's pages to go to
 SIGNED_IN = "signed_in"  # any role in a region
 LEAD = "lead"  # DPH lead or deputy of a priority area
 NATIONAL = "national"
@@ -31,7 +32,8 @@ STAFF = "staff"
 
 # (label, URL name, takes the region slug, who sees it). Labels stay short: the bar is narrow.
 ENTRIES = [
-    ("Home", "home", False, {ANYONE}),
+    # A member's bar has no room for Home at 1280 px: the service name in the header links there.
+    ("Home", "home", False, {OUTSIDE_A_REGION}),
     ("Dashboard", "dashboard", True, {SIGNED_IN}),
     ("My priorities", "my_priorities", True, {LEAD}),
     ("Action plans", "plan_list", True, {SIGNED_IN}),
@@ -50,6 +52,8 @@ def _audiences(request, memberships, leads_priorities: bool) -> set[str]:
     audiences = {ANYONE}
     if any(m.region_id for m in memberships) or request.user.is_superuser:
         audiences.add(SIGNED_IN)
+    else:
+        audiences.add(OUTSIDE_A_REGION)
     if leads_priorities:
         audiences.add(LEAD)
     if is_national_viewer(request.user, memberships):

@@ -17,8 +17,16 @@ def test_staff_see_the_administration(client, superuser, region):
 def test_entries_whose_pages_do_not_exist_are_left_out(client, coordinator, region):
     client.force_login(coordinator)
     labels = _labels(client.get(reverse("home")))
-    assert labels[0] == "Home"
+    assert labels[0] == "Dashboard"
     assert "Administration" not in labels
+
+
+def test_a_members_bar_leaves_home_to_the_service_name(client, coordinator, national, region):
+    # Nine entries wrap at 1280 px; the header's "SLI Portal" goes home.
+    client.force_login(coordinator)
+    assert "Home" not in _labels(client.get(reverse("home")))
+    client.force_login(national)
+    assert _labels(client.get(reverse("home")))[0] == "Home"
 
 
 def test_a_coordinator_lands_on_the_dashboard(client, coordinator, region):
