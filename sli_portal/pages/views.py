@@ -19,6 +19,7 @@ from sli_portal import health
 from sli_portal.core.forms import LoginForm
 from sli_portal.core.http import attachment
 
+from . import changes
 from .dashboard import region_dashboard
 from .national import (
     annual_report,
@@ -76,6 +77,14 @@ class LoginView(auth_views.LoginView):
     def get_default_redirect_url(self):
         return landing_url(self.request.user)
 
+    def form_valid(self, form):
+        # Signing in moves last_login to now: keep the one before, for "since you last signed in".
+        previous = form.get_user().last_login
+        response = super().form_valid(form)
+        if previous is not None:
+            self.request.session[changes.SESSION_KEY] = previous.isoformat()
+        return response
+
 
 # --- Public pages ----------------------------------------------------------------------------
 
@@ -102,7 +111,15 @@ def public_plan(request: HttpRequest, slug: str) -> HttpResponse:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     region, access = get_region_for_user(request, slug)
     dashboard = region_dashboard(region)
-    context = {"dashboard": dashboard, "access": access, "tasks": landing_tasks(dashboard, access)}
+    tasks = landing_tasks(dashboard, access)
+    # Someone with nothing to do (a network member) lands on what is new since their last visit.
+    since = None if tasks else changes.previous_sign_in(request.session)
+    context = {
+        "dashboard": dashboard,
+        "access": access,
+        "tasks": tasks,
+        "changes": changes.changes_since(region, dashboard.plan, since) if since else None,
+    }
     return render(request, "programmes/dashboard.html", context)
 
 

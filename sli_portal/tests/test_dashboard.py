@@ -202,3 +202,17 @@ def test_the_publisher_sees_what_is_ready_to_publish(client, region, plan, publi
 def test_a_member_reads_the_dashboard_without_tasks(client, region, plan, progress, member):
     tasks, page = tasks_of(client, member, region)
     assert tasks == [] and "Your tasks" not in page
+
+
+def test_a_member_lands_on_what_changed_since_their_previous_sign_in(client, region, plan, progress, member):
+    member.set_password("correct-horse-battery")
+    member.last_login = datetime.datetime(2024, 12, 1, 9, tzinfo=datetime.UTC)
+    member.save()
+    objective = plan.key_objectives.get(number=1)
+    with time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
+        QuarterlyUpdateFactory(key_objective=objective, quarter=Quarter(2024, 4), rag_status="green")
+        client.post(reverse("login"), {"username": "member", "password": "correct-horse-battery"})
+        page = client.get(reverse("dashboard", args=[region.slug])).content.decode()
+
+    assert "Since you last signed in" in page and "1 December 2024" in page
+    assert "update submitted" in page or "updates submitted" in page
