@@ -252,10 +252,10 @@ def test_sign_out_by_post_signs_out(client, coordinator):
 def test_navigation_marks_the_current_page(client, coordinator, region):
     client.force_login(coordinator)
 
-    content = client.get(reverse("home")).content.decode()
+    content = client.get(reverse("dashboard", args=[region.slug])).content.decode()
 
     active = re.search(r'govuk-service-navigation__item--active">\s*<a [^>]*>\s*<strong[^>]*>([^<]+)<', content)
-    assert active and active[1].strip() == "Home"
+    assert active and active[1].strip() == "Dashboard"
 
 
 def test_messages_show_as_notification_banners():
