@@ -1,4 +1,4 @@
-"""No page is wider than a phone: every page a role can reach is crawled at 390 and 320 CSS px.
+"""No page is wider than a phone: every page a role can reach is crawled at 640, 390 and 320 CSS px.
 
 A page reflows (WCAG 1.4.10) when `document.documentElement.scrollWidth` stays within the
 viewport: wide tables scroll inside their own wrapper, long words wrap. The crawl starts on the
@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import AXE, sign_in
 
-WIDTHS = (390, 320)
+WIDTHS = (640, 390, 320)
 MAX_PAGES = 70
 # Downloads and what ends the session or leaves the portal's own pages.
 SKIP = re.compile(r"(\.(pdf|csv|xlsx|ics|png|svg)$)|(/accounts/logout)|(/admin/)|(/feed/)|(/export)|(/download)")
