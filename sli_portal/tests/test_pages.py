@@ -417,3 +417,11 @@ def test_form_pages_have_titles_that_say_which_item(client, coordinator, region,
 
 def test_sign_in_does_not_steal_the_first_tab(client):
     assert "autofocus" not in client.get(reverse("login")).content.decode()
+
+
+def test_a_filtered_list_says_its_filter_in_its_title(client, member, region):
+    client.force_login(member)
+    page = client.get(reverse("event_list", args=[region.slug]), {"when": "past"}).content.decode()
+    assert "<title>Events (Past events) – South West – SLI Portal</title>" in " ".join(page.split())
+    page = client.get(reverse("event_list", args=[region.slug])).content.decode()
+    assert "<title>Events – South West – SLI Portal</title>" in " ".join(page.split())
