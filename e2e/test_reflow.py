@@ -1,4 +1,5 @@
-"""No page is wider than a phone: every page a role can reach is crawled at 640, 390 and 320 CSS px.
+"""No page is wider than a phone, and each says what it is: every page a role can reach is crawled at
+640, 390 and 320 CSS px, and no two of them share a title.
 
 A page reflows (WCAG 1.4.10) when `document.documentElement.scrollWidth` stays within the
 viewport: wide tables scroll inside their own wrapper, long words wrap. The crawl starts on the
@@ -30,10 +31,10 @@ KEYBOARD_SCROLL = """async () => (await axe.run(document, {runOnly: ['scrollable
     .violations.flatMap(v => v.nodes.map(n => n.target.join(' ')))"""
 
 
-def crawl(page, origin: str, start: str) -> tuple[dict[str, dict[int, int]], list[str]]:
+def crawl(page, origin: str, start: str) -> tuple[dict[str, dict[int, int]], list[str], dict[str, list[str]]]:
     """Path → viewport width → the page's width, for the pages of `origin` reachable from
-    `start`; and the regions that scroll but cannot be scrolled by keyboard."""
-    queue, seen, widths, unfocusable = [start], {start}, {}, []
+    `start`; the regions that scroll but cannot be scrolled by keyboard; title → paths."""
+    queue, seen, widths, unfocusable, titles = [start], {start}, {}, [], {}
     while queue and len(widths) < MAX_PAGES:
         path = queue.pop(0)
         page.set_viewport_size({"width": WIDTHS[0], "height": 800})
@@ -41,6 +42,7 @@ def crawl(page, origin: str, start: str) -> tuple[dict[str, dict[int, int]], lis
         if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
         widths[path] = {}
+        titles.setdefault(page.title(), []).append(path)
         page.add_script_tag(path=str(AXE))
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 800})
@@ -55,7 +57,7 @@ def crawl(page, origin: str, start: str) -> tuple[dict[str, dict[int, int]], lis
             if url.path not in seen:
                 seen.add(url.path)
                 queue.append(url.path)
-    return widths, unfocusable
+    return widths, unfocusable, titles
 
 
 @pytest.mark.parametrize("username", ["coordinator", "dph-lead", "publisher", "national", None])
@@ -66,7 +68,7 @@ def test_no_page_is_wider_than_a_phone(browser, portal, username):
         if username:
             sign_in(page, username)
         start = urlsplit(page.url).path if username else "/"
-        widths, unfocusable = crawl(page, urlsplit(portal).netloc, start)
+        widths, unfocusable, titles = crawl(page, urlsplit(portal).netloc, start)
     finally:
         context.close()
 
@@ -77,5 +79,7 @@ def test_no_page_is_wider_than_a_phone(browser, portal, username):
         for width, width_of_page in by_width.items()
         if width_of_page > width
     ]
+    shared = {title: paths for title, paths in titles.items() if len(paths) > 1}
+    assert not shared, f"pages share a title (WCAG 2.4.2 wants each to say what it is): {shared}"
     assert not unfocusable, "scrolls but cannot be scrolled by keyboard:\n" + "\n".join(unfocusable)
     assert not too_wide, f"{len(too_wide)} page widths overflow for {username or 'the public'}:\n" + "\n".join(too_wide)
