@@ -251,21 +251,17 @@ def test_badged_projects_prefetch_councils_and_objectives(region, priority_1, co
 # plan_reporting
 
 
+def plan_of(region, title, status, start, end):
+    return ActionPlanFactory(region=region, title=title, status=status, start_date=start, end_date=end)
+
+
+CLOSED, ACTIVE = ActionPlan.Status.CLOSED, ActionPlan.Status.ACTIVE
+D = datetime.date
+
+
 def test_a_report_of_a_quarter_is_about_the_plan_running_then(region):
-    closed = ActionPlanFactory(
-        region=region,
-        title="2022-2024",
-        status=ActionPlan.Status.CLOSED,
-        start_date=datetime.date(2022, 10, 1),
-        end_date=datetime.date(2024, 3, 31),
-    )
-    active = ActionPlanFactory(
-        region=region,
-        title="2024-2026",
-        status=ActionPlan.Status.ACTIVE,
-        start_date=datetime.date(2024, 4, 1),
-        end_date=datetime.date(2026, 3, 31),
-    )
+    closed = plan_of(region, "2022-2024", CLOSED, D(2022, 10, 1), D(2024, 3, 31))
+    active = plan_of(region, "2024-2026", ACTIVE, D(2024, 4, 1), D(2026, 3, 31))
 
     assert selectors.plan_reporting(region, Quarter(2023, 4)) == closed
     assert selectors.plan_reporting(region, Quarter(2024, 1)) == active
@@ -274,20 +270,8 @@ def test_a_report_of_a_quarter_is_about_the_plan_running_then(region):
 
 
 def test_the_active_plan_comes_first_when_a_closed_one_overlaps_it(region):
-    ActionPlanFactory(
-        region=region,
-        title="Old",
-        status=ActionPlan.Status.CLOSED,
-        start_date=datetime.date(2023, 4, 1),
-        end_date=datetime.date(2025, 3, 31),
-    )
-    active = ActionPlanFactory(
-        region=region,
-        title="New",
-        status=ActionPlan.Status.ACTIVE,
-        start_date=datetime.date(2024, 10, 1),
-        end_date=datetime.date(2026, 3, 31),
-    )
+    plan_of(region, "Old", CLOSED, D(2023, 4, 1), D(2025, 3, 31))
+    active = plan_of(region, "New", ACTIVE, D(2024, 10, 1), D(2026, 3, 31))
 
     assert selectors.plan_reporting(region, Quarter(2024, 3)) == active
 

@@ -28,14 +28,10 @@ SNAPSHOT_PDF = b"%PDF-1.7 the snapshot of the month"
 DEMO_SETTINGS = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
 
 
-@pytest.fixture(scope="module")
-def demo_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
-
-
 @pytest.fixture(autouse=True)
-def media_root(settings, demo_media):
-    settings.MEDIA_ROOT = demo_media
+def media_root(demo_media_root):
+    """The demo is loaded (and its files written) once for the module; its tests read them."""
+    return demo_media_root
 
 
 @pytest.fixture(scope="module")

@@ -49,15 +49,10 @@ def demo_settings(settings):
         setattr(settings, name, value)
 
 
-@pytest.fixture(scope="module")
-def demo_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("demo-media")
-
-
 @pytest.fixture(autouse=True)
-def media_root(settings, demo_media):
-    """The class's demo renders its snapshots once; its tests read those files."""
-    settings.MEDIA_ROOT = demo_media
+def media_root(demo_media_root):
+    """The demo is loaded (and its files written) once for the module; its tests read them."""
+    return demo_media_root
 
 
 # The demo is built relative to its day: the class loads it and reads it on one pinned day, so
