@@ -10,12 +10,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from programmes.models import ActionPlan, Membership, Region
-from sli_portal.core.notifications import send_once
+from programmes.selectors import reply_to_addresses
+from sli_portal.core.notifications import portal_url, send_once
 from sli_portal.core.quarters import Quarter
 
 from . import selectors
@@ -24,13 +24,10 @@ from .reporting import last_due_quarter, missing_updates, update_due_date
 
 # A lead hears about a quarter's updates this many days before they are due, then once overdue.
 DAYS_BEFORE_DUE = 7
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 def absolute_url(view_name: str, *args) -> str:
-    """Links in e-mails need the portal's address; PORTAL_BASE_URL names it in production."""
-    base = getattr(settings, "PORTAL_BASE_URL", "") or DEFAULT_BASE_URL
-    return base.rstrip("/") + reverse(view_name, args=args)
+    return portal_url(reverse(view_name, args=args))
 
 
 def _day_month_year(day: datetime.date) -> str:
@@ -57,6 +54,7 @@ def send_update_reminders(*, today: datetime.date) -> int:
     sent = 0
     for plan in _active_plans():
         region = plan.region
+        reply_to = reply_to_addresses(region)
         last_due = last_due_quarter(region, today)
         for quarter in (last_due, last_due.next()):
             kind = _reminder_kind(region, quarter, today)
@@ -90,7 +88,7 @@ def send_update_reminders(*, today: datetime.date) -> int:
                     else f"{quarter} SLI updates are due by {_day_month_year(due)}"
                 )
                 key = f"update-{kind}:{region.slug}:{quarter.code}:user-{person.pk}"
-                sent += send_once(key=key, to=person.email, subject=subject, body=body)
+                sent += send_once(key=key, to=person.email, subject=subject, body=body, reply_to=reply_to)
     return sent
 
 
@@ -151,12 +149,12 @@ def send_coordinator_digests(*, today: datetime.date) -> int:
         .select_related("user", "region")
         .order_by("region__name")
     )
-    digests: dict[int, Digest] = {}
+    digests: dict[int, tuple[Digest, list[str]]] = {}
     for membership in coordinators:
         region = membership.region
         if region.pk not in digests:
-            digests[region.pk] = coordinator_digest(region, today)
-        digest = digests[region.pk]
+            digests[region.pk] = (coordinator_digest(region, today), reply_to_addresses(region))
+        digest, reply_to = digests[region.pk]
         body = render_to_string(
             "priorities/emails/coordinator_digest.txt",
             {
@@ -179,5 +177,5 @@ def send_coordinator_digests(*, today: datetime.date) -> int:
         )
         key = f"coordinator-digest:{region.slug}:{year}-W{week:02d}:user-{membership.user_id}"
         subject = f"{region.short_name} SLI weekly digest, week of {_day_month_year(week_of)}"
-        sent += send_once(key=key, to=membership.user.email, subject=subject, body=body)
+        sent += send_once(key=key, to=membership.user.email, subject=subject, body=body, reply_to=reply_to)
     return sent

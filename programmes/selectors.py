@@ -44,3 +44,15 @@ def upcoming_events(region: Region, *, today: datetime.date | None = None, limit
     today = today or timezone.localdate()
     start = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
     return region_events(region).filter(starts_at__gte=start)[:limit]
+
+
+def reply_to_addresses(region: Region) -> list[str]:
+    """Who answers the region's e-mails: its coordinator address, else its coordinators' own."""
+    if region.coordinator_email:
+        return [region.coordinator_email]
+    return list(
+        Membership.objects.filter(region=region, role=Membership.Role.COORDINATOR, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )

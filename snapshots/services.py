@@ -13,7 +13,6 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -23,7 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import ActionPlan, Region
-from sli_portal.core.notifications import send_once
+from programmes.selectors import reply_to_addresses
+from sli_portal.core.notifications import portal_url, send_once
 from sli_portal.core.pdf import render_pdf_document
 from sli_portal.models import SentNotification
 
@@ -309,23 +309,20 @@ def create_monthly_snapshots(*, month: datetime.date | None = None, region_slug:
 # --- Publishing ----------------------------------------------------------------------------
 
 
-def publish_snapshot(*, snapshot: Snapshot, by, base_url: str) -> Snapshot:
-    """Make the snapshot public and e-mail the region's confirmed subscribers (once each).
-
-    `base_url` (e.g. https://sli.example.org) makes the e-mail's links absolute; the publisher's
-    request knows it, the worker that sends the e-mails does not.
-    """
+def publish_snapshot(*, snapshot: Snapshot, by) -> Snapshot:
+    """Make the snapshot public and e-mail the region's confirmed subscribers (once each), with
+    links from PORTAL_BASE_URL (never the publisher's request: a worker sends them)."""
     with transaction.atomic():
         snapshot.publish(by=by)
-        transaction.on_commit(lambda: _queue_publication_emails(snapshot.pk, base_url))
+        transaction.on_commit(lambda: _queue_publication_emails(snapshot.pk))
     return snapshot
 
 
-def republish_snapshot(*, snapshot: Snapshot, by, base_url: str) -> Snapshot:
+def republish_snapshot(*, snapshot: Snapshot, by) -> Snapshot:
     """Public again after a withdrawal; subscribers who had the e-mail do not get it twice."""
     with transaction.atomic():
         snapshot.republish(by=by)
-        transaction.on_commit(lambda: _queue_publication_emails(snapshot.pk, base_url))
+        transaction.on_commit(lambda: _queue_publication_emails(snapshot.pk))
     return snapshot
 
 
@@ -348,7 +345,7 @@ def sweep_unsent_publication_emails(*, now: datetime.datetime | None = None) -> 
         expected = _bulletin_recipients(snapshot).count()
         sent = SentNotification.objects.filter(key__startswith=f"snapshot-published:{snapshot.pk}:").count()
         if sent < expected:
-            _queue_publication_emails(snapshot.pk, settings.PORTAL_BASE_URL)
+            _queue_publication_emails(snapshot.pk)
             requeued.append(snapshot.pk)
     return requeued
 
@@ -366,13 +363,13 @@ def _bulletin_recipients(snapshot: Snapshot):
     return Subscriber.objects.confirmed().filter(region_id=snapshot.region_id, confirmed_at__lte=snapshot.published_at)
 
 
-def _queue_publication_emails(snapshot_id: int, base_url: str) -> None:
+def _queue_publication_emails(snapshot_id: int) -> None:
     from kombu.exceptions import OperationalError
 
     from .tasks import send_publication_emails as task
 
     try:
-        task.delay(snapshot_id, base_url)
+        task.delay(snapshot_id)
     except (OperationalError, OSError) as error:
         logger.error("Snapshot %s: publication e-mails not queued (%s)", snapshot_id, error)
     except Exception:
@@ -381,21 +378,23 @@ def _queue_publication_emails(snapshot_id: int, base_url: str) -> None:
         logger.exception("Snapshot %s: publication e-mails failed; the sweep will send them again", snapshot_id)
 
 
-def send_publication_emails(*, snapshot_id: int, base_url: str) -> int:
+def send_publication_emails(*, snapshot_id: int) -> int:
     """E-mail each confirmed subscriber about a published snapshot; each address once per snapshot."""
     snapshot = Snapshot.objects.select_related("region").get(pk=snapshot_id)
     if snapshot.state != State.PUBLISHED:
         return 0
     sent = 0
+    reply_to = reply_to_addresses(snapshot.region)
     for subscriber in _bulletin_recipients(snapshot).order_by("pk"):
         body = render_to_string(
             "snapshots/email/published.txt",
             {
                 "snapshot": snapshot,
-                "page_url": base_url.rstrip("/") + snapshot.get_absolute_url(),
-                "pdf_url": base_url.rstrip("/") + snapshot.get_pdf_url(),
-                "unsubscribe_url": base_url.rstrip("/")
-                + reverse("snapshot_unsubscribe", args=[snapshot.region.slug, subscriber.token]),
+                "page_url": portal_url(snapshot.get_absolute_url()),
+                "pdf_url": portal_url(snapshot.get_pdf_url()),
+                "unsubscribe_url": portal_url(
+                    reverse("snapshot_unsubscribe", args=[snapshot.region.slug, subscriber.token])
+                ),
             },
         )
         if send_once(
@@ -403,6 +402,7 @@ def send_publication_emails(*, snapshot_id: int, base_url: str) -> int:
             to=subscriber.email,
             subject=snapshot.title,
             body=body,
+            reply_to=reply_to,
         ):
             sent += 1
     return sent
@@ -411,7 +411,7 @@ def send_publication_emails(*, snapshot_id: int, base_url: str) -> int:
 # --- The e-bulletin's subscribers ------------------------------------------------------------
 
 
-def subscribe(*, region: Region, email: str, base_url: str) -> Subscriber:
+def subscribe(*, region: Region, email: str) -> Subscriber:
     """Record the address and send its confirmation link; subscribing twice sends nothing new."""
     email = email.strip()
     domain_cased = email.rsplit("@", 1)
@@ -422,8 +422,7 @@ def subscribe(*, region: Region, email: str, base_url: str) -> Subscriber:
             "snapshots/email/confirm.txt",
             {
                 "region": region,
-                "confirm_url": base_url.rstrip("/")
-                + reverse("snapshot_subscribe_confirm", args=[region.slug, subscriber.token]),
+                "confirm_url": portal_url(reverse("snapshot_subscribe_confirm", args=[region.slug, subscriber.token])),
             },
         )
         send_once(

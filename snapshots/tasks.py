@@ -67,9 +67,11 @@ def sweep_stale_renders() -> list[int]:
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660, autoretry_for=(OSError,), retry_backoff=True)
-def send_publication_emails(snapshot_id: int, base_url: str) -> int:
+def send_publication_emails(snapshot_id: int, base_url: str | None = None) -> int:
     """The e-bulletin of a newly published snapshot.
 
     Retried on mail-server errors; `send_once` makes the retry skip the addresses already sent.
+    Its links come from PORTAL_BASE_URL; `base_url` is accepted, and ignored, for the messages a
+    previous version queued before an upgrade.
     """
-    return services.send_publication_emails(snapshot_id=snapshot_id, base_url=base_url)
+    return services.send_publication_emails(snapshot_id=snapshot_id)

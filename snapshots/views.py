@@ -167,12 +167,11 @@ def snapshot_publish(request: HttpRequest, slug: str, month: datetime.date) -> H
             "recipients": services.publication_recipients_count(snapshot),
         }
         return render(request, "snapshots/snapshot_publish.html", context)
-    base_url = request.build_absolute_uri("/")
     try:
         if again:
-            services.republish_snapshot(snapshot=snapshot, by=request.user, base_url=base_url)
+            services.republish_snapshot(snapshot=snapshot, by=request.user)
         else:
-            services.publish_snapshot(snapshot=snapshot, by=request.user, base_url=base_url)
+            services.publish_snapshot(snapshot=snapshot, by=request.user)
     except ValidationError as error:
         messages.error(request, _first_error(error))
     else:
@@ -250,7 +249,7 @@ def snapshot_subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        services.subscribe(region=region, email=email, base_url=request.build_absolute_uri("/"))
+        services.subscribe(region=region, email=email)
         # The same answer whether or not the address was known: the page tells no one who subscribes.
         return render(request, "snapshots/subscribe_sent.html", {"region": region, "email": email})
     return render(request, "snapshots/subscribe.html", {"region": region, "form": form})

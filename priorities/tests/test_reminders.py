@@ -134,3 +134,19 @@ def test_the_digest_lists_the_objectives_awaiting_sign_off(coordinator, objectiv
 
 def test_the_task_replays_a_given_day(objective_1):
     assert tasks.send_update_reminders.delay(today="2024-07-15").get() == 1
+
+
+def test_a_reminder_is_answered_by_the_regions_coordinator(objective_1, dph_lead, coordinator, region):
+    # Without a coordinator address for the region: the coordinators' own addresses.
+    region.coordinator_email = ""
+    region.save()
+    with time_machine.travel(at(7), tick=False):
+        run_daily()
+    assert mail.outbox[0].reply_to == [coordinator.email]
+
+    mail.outbox.clear()
+    region.coordinator_email = "sli.coordinator@swadph.example.org"
+    region.save()
+    with time_machine.travel(at(15), tick=False):
+        run_daily()
+    assert mail.outbox[0].reply_to == ["sli.coordinator@swadph.example.org"]

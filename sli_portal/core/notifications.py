@@ -9,7 +9,14 @@ from django.db import IntegrityError, transaction
 from sli_portal.models import SentNotification
 
 
-def send_once(*, key: str, to: str, subject: str, body: str) -> bool:
+def portal_url(path: str) -> str:
+    """An absolute link for an e-mail: PORTAL_BASE_URL (scheme and host as the public reaches
+    the portal) and `path`. Never the request's host: a publication made on localhost, or over
+    plain HTTP behind a proxy, must still send https://the-portal/ links."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def send_once(*, key: str, to: str, subject: str, body: str, reply_to: list[str] | None = None) -> bool:
     """Send `body` to `to` unless a message with `key` was sent before; True when sent now.
 
     The key is claimed in the database before the message goes, so two workers running the
@@ -17,13 +24,16 @@ def send_once(*, key: str, to: str, subject: str, body: str) -> bool:
     run tries again.
 
     The subject is folded onto one line: it is built from titles and names, and a line break in
-    a header is refused by Django (and would let text forge headers of its own).
+    a header is refused by Django (and would let text forge headers of its own). `reply_to`
+    names who answers the message (the region's coordinator), since the sender is a robot.
     """
     subject = " ".join(subject.split())
     try:
         with transaction.atomic():
             SentNotification.objects.create(key=key, recipient=to, subject=subject[:200])
-            EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
+            EmailMessage(
+                subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], reply_to=reply_to or None
+            ).send()
     except IntegrityError:
         return False
     return True

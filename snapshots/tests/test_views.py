@@ -293,13 +293,17 @@ def _subscribe(client, email="dph@example.org") -> Subscriber:
     return Subscriber.objects.get(email=email)
 
 
-def test_subscribing_sends_a_confirmation_link_and_nothing_else(client, region):
-    response = client.post(reverse("snapshot_subscribe", args=["south-west"]), {"email": "dph@example.org"})
+def test_subscribing_sends_a_confirmation_link_and_nothing_else(client, region, settings):
+    settings.PORTAL_BASE_URL = "https://sli.example.org"
+    # Asked on another host and over plain HTTP: the link still names the portal's public address.
+    response = client.post(
+        reverse("snapshot_subscribe", args=["south-west"]), {"email": "dph@example.org"}, HTTP_HOST="localhost"
+    )
     assert "Check your e-mail" in response.content.decode()
     subscriber = Subscriber.objects.get()
     assert not subscriber.is_confirmed
     assert len(mail.outbox) == 1
-    assert f"http://testserver/snapshots/south-west/subscribe/{subscriber.token}/confirm/" in mail.outbox[0].body
+    assert f"https://sli.example.org/snapshots/south-west/subscribe/{subscriber.token}/confirm/" in mail.outbox[0].body
 
 
 def test_a_bad_address_is_a_form_error(client, region):
@@ -345,8 +349,11 @@ def test_the_public_forms_are_csrf_protected(region):
 
 
 def test_publishing_emails_confirmed_subscribers_once(
-    client, publisher, region, other_region, ready_snapshot, django_capture_on_commit_callbacks
+    client, publisher, region, other_region, ready_snapshot, django_capture_on_commit_callbacks, settings
 ):
+    settings.PORTAL_BASE_URL = "https://sli.example.org"
+    region.coordinator_email = "sli.coordinator@example.org"
+    region.save()
     confirmed = Subscriber.objects.create(region=region, email="dph@example.org")
     confirmed.confirm()
     Subscriber.objects.create(region=region, email="pending@example.org")
@@ -357,8 +364,12 @@ def test_publishing_emails_confirmed_subscribers_once(
         client.post(publish)
     assert [message.to for message in mail.outbox] == [["dph@example.org"]]
     body = mail.outbox[0].body
-    assert "http://testserver/snapshots/south-west/2024-10/" in body
-    assert f"http://testserver/snapshots/south-west/unsubscribe/{confirmed.token}/" in body
+    # Links from PORTAL_BASE_URL, not from the publisher's request (on testserver); replies go
+    # to the coordinator, not to the portal's robot sender.
+    assert "https://sli.example.org/snapshots/south-west/2024-10/" in body
+    assert f"https://sli.example.org/snapshots/south-west/unsubscribe/{confirmed.token}/" in body
+    assert "testserver" not in body
+    assert mail.outbox[0].reply_to == ["sli.coordinator@example.org"]
 
     # Withdrawn and published again: the subscribers already had this snapshot.
     client.post(reverse("snapshot_withdraw", args=["south-west", "2024-10"]), {"reason": "Typo"})
@@ -374,7 +385,7 @@ def test_the_sweep_sends_a_bulletin_the_broker_missed(publisher, region, ready_s
     confirmed.confirm()
     # The broker is down at publication: the e-mails cannot be queued.
     monkeypatch.setattr(services, "_queue_publication_emails", lambda *args: None)
-    services.publish_snapshot(snapshot=ready_snapshot, by=publisher, base_url="http://testserver/")
+    services.publish_snapshot(snapshot=ready_snapshot, by=publisher)
     monkeypatch.undo()
     assert mail.outbox == []
 
@@ -391,7 +402,7 @@ def test_the_sweep_sends_a_bulletin_the_broker_missed(publisher, region, ready_s
 def test_publishing_and_withdrawing_name_the_publisher_in_the_history(publisher, ready_snapshot):
     from snapshots import services
 
-    services.publish_snapshot(snapshot=ready_snapshot, by=publisher, base_url="http://testserver/")
+    services.publish_snapshot(snapshot=ready_snapshot, by=publisher)
     assert ready_snapshot.history.first().history_user == publisher
     services.withdraw_snapshot(snapshot=ready_snapshot, reason="A figure was wrong", by=publisher)
     assert ready_snapshot.history.first().history_user == publisher
