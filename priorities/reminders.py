@@ -43,6 +43,10 @@ def _reminder_kind(region: Region, quarter: Quarter, today: datetime.date) -> st
     return None
 
 
+def _with_update_links(region: Region, quarter: Quarter, objectives) -> list[tuple]:
+    return [(o, absolute_url("update_edit", region.slug, o.pk, quarter.code)) for o in objectives]
+
+
 def _active_plans():
     return ActionPlan.objects.filter(status=ActionPlan.Status.ACTIVE).select_related("region")
 
@@ -61,13 +65,14 @@ def send_update_reminders(*, today: datetime.date) -> int:
             if kind is None or quarter not in plan.quarters:
                 continue
             due = update_due_date(region, quarter)
-            by_person = defaultdict(list)
+            # Each person's objectives, as lead or as deputy: both are asked, each told of the other.
+            by_person = defaultdict(lambda: {"lead": [], "deputy": []})
             for objective in missing_updates(plan, quarter):
                 area = objective.priority_area
-                for person in (area.lead, area.deputy_lead):
+                for person, role in ((area.lead, "lead"), (area.deputy_lead, "deputy")):
                     if person is not None and person.is_active and person.email:
-                        by_person[person].append(objective)
-            for person, objectives in by_person.items():
+                        by_person[person][role].append(objective)
+            for person, roles in by_person.items():
                 body = render_to_string(
                     "priorities/emails/update_reminder.txt",
                     {
@@ -76,9 +81,8 @@ def send_update_reminders(*, today: datetime.date) -> int:
                         "quarter": quarter,
                         "due": due,
                         "overdue": kind == "overdue",
-                        "objectives": [
-                            (o, absolute_url("update_edit", region.slug, o.pk, quarter.code)) for o in objectives
-                        ],
+                        "leads": _with_update_links(region, quarter, roles["lead"]),
+                        "deputises": _with_update_links(region, quarter, roles["deputy"]),
                         "my_priorities_url": absolute_url("my_priorities", region.slug),
                     },
                 )

@@ -150,3 +150,18 @@ def test_a_reminder_is_answered_by_the_regions_coordinator(objective_1, dph_lead
     with time_machine.travel(at(15), tick=False):
         run_daily()
     assert mail.outbox[0].reply_to == ["sli.coordinator@swadph.example.org"]
+
+
+def test_the_lead_and_the_deputy_are_each_told_what_they_are_and_of_the_other(objective_1, dph_lead, deputy):
+    with time_machine.travel(at(7), tick=False):
+        run_daily()
+    to_lead = next(m for m in mail.outbox if m.to == [dph_lead.email]).body
+    to_deputy = next(m for m in mail.outbox if m.to == [deputy.email]).body
+
+    assert "Key objectives you lead" in to_lead and "you are deputy for" not in to_lead
+    assert f"your deputy, {deputy.get_full_name()}, was asked too" in to_lead
+    assert "Key objectives you are deputy for" in to_deputy and "Key objectives you lead" not in to_deputy
+    assert f"the lead, {dph_lead.get_full_name()}, was asked too" in to_deputy
+    assert "One submission by the lead or the deputy covers both of you" in to_deputy
+    # The quarter in words beside its financial-year name.
+    assert "2024/25 Q1 quarterly updates (April to June 2024)" in to_lead

@@ -72,6 +72,11 @@ class Quarter:
         return self.label
 
     @property
+    def months(self) -> str:
+        """The quarter in words, for readers who do not count financial years: "July to September 2026"."""
+        return f"{self.start_date:%B} to {self.end_date:%B %Y}"
+
+    @property
     def start_date(self) -> datetime.date:
         month = 3 * self.number + 1  # Q1 → April, Q2 → July, Q3 → October, Q4 → January (13)
         year = self.year

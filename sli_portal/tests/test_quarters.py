@@ -270,3 +270,8 @@ def test_form_field_shows_a_stored_quarter_as_its_label():
     field = QuarterFormField()
     assert field.prepare_value(Quarter(2023, 2)) == "2023/24 Q2"
     assert field.prepare_value(20232) == "2023/24 Q2"
+
+
+def test_a_quarter_in_words_spans_the_new_year():
+    assert Quarter(2026, 2).months == "July to September 2026"
+    assert Quarter(2026, 4).months == "January to March 2027"
