@@ -22,8 +22,10 @@ from . import selectors
 from .models import QuarterlyUpdate
 from .reporting import last_due_quarter, missing_updates, update_due_date
 
-# A lead hears about a quarter's updates this many days before they are due, then once overdue.
+# A lead hears about a quarter's updates this many days before they are due, once overdue, and
+# once more when they are still missing this many days after the due date.
 DAYS_BEFORE_DUE = 7
+DAYS_TO_NUDGE_AGAIN = 7
 
 
 def absolute_url(view_name: str, *args) -> str:
@@ -36,6 +38,8 @@ def _day_month_year(day: datetime.date) -> str:
 
 def _reminder_kind(region: Region, quarter: Quarter, today: datetime.date) -> str | None:
     due = update_due_date(region, quarter)
+    if today >= due + datetime.timedelta(days=DAYS_TO_NUDGE_AGAIN):
+        return "still-overdue"
     if today > due:
         return "overdue"
     if today >= due - datetime.timedelta(days=DAYS_BEFORE_DUE):
@@ -80,17 +84,17 @@ def send_update_reminders(*, today: datetime.date) -> int:
                         "region": region,
                         "quarter": quarter,
                         "due": due,
-                        "overdue": kind == "overdue",
+                        "overdue": kind in ("overdue", "still-overdue"),
                         "leads": _with_update_links(region, quarter, roles["lead"]),
                         "deputises": _with_update_links(region, quarter, roles["deputy"]),
                         "my_priorities_url": absolute_url("my_priorities", region.slug),
                     },
                 )
-                subject = (
-                    f"Overdue: {quarter} SLI updates were due on {_day_month_year(due)}"
-                    if kind == "overdue"
-                    else f"{quarter} SLI updates are due by {_day_month_year(due)}"
-                )
+                subject = {
+                    "due": f"{quarter} SLI updates are due by {_day_month_year(due)}",
+                    "overdue": f"Overdue: {quarter} SLI updates were due on {_day_month_year(due)}",
+                    "still-overdue": f"Still missing: {quarter} SLI updates were due on {_day_month_year(due)}",
+                }[kind]
                 key = f"update-{kind}:{region.slug}:{quarter.code}:user-{person.pk}"
                 sent += send_once(key=key, to=person.email, subject=subject, body=body, reply_to=reply_to)
     return sent

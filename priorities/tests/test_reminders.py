@@ -54,16 +54,21 @@ def test_the_lead_and_deputy_are_reminded_once_before_the_due_date(objective_1, 
     assert f"https://sli.example.org/regions/south-west/objectives/{objective_1.pk}/updates/20241/" in message.body
 
 
-def test_an_overdue_reminder_is_sent_once_after_the_due_date(objective_1, dph_lead):
+def test_an_overdue_reminder_is_sent_once_after_the_due_date_and_once_a_week_later(objective_1, dph_lead):
     with time_machine.travel(at(10), tick=False):
         run_daily()
     with time_machine.travel(at(15), tick=False):
+        assert run_daily() == 1
+    with time_machine.travel(at(20), tick=False):
+        assert run_daily() == 0
+    with time_machine.travel(at(21), tick=False):
         assert run_daily() == 1
     with time_machine.travel(at(30), tick=False):
         assert run_daily() == 0
     assert [m.subject for m in mail.outbox] == [
         "2024/25 Q1 SLI updates are due by 14 July 2024",
         "Overdue: 2024/25 Q1 SLI updates were due on 14 July 2024",
+        "Still missing: 2024/25 Q1 SLI updates were due on 14 July 2024",
     ]
 
 
