@@ -112,6 +112,12 @@ class Digest:
     late_actions: list
     meetings: list
     awaiting_sign_off: list
+    # Owed updates of earlier quarters still not submitted: (quarter, objectives), oldest first.
+    earlier_missing: list = None
+
+    @property
+    def missing_count(self) -> int:
+        return len(self.missing) + sum(len(objectives) for _, objectives in self.earlier_missing or [])
 
 
 def coordinator_digest(region: Region, today: datetime.date) -> Digest:
@@ -122,10 +128,13 @@ def coordinator_digest(region: Region, today: datetime.date) -> Digest:
     if plan and quarter not in plan.quarters and quarter.next() in plan.quarters:
         quarter = quarter.next()
     due = update_due_date(region, quarter)
-    missing, submitted, awaiting = [], [], []
+    missing, submitted, awaiting, earlier_missing = [], [], [], []
     if plan:
         awaiting = list(selectors.awaiting_sign_off(plan))
         missing = list(missing_updates(plan, quarter))
+        # A gap does not vanish when the next quarter comes due: listed until it is filled.
+        earlier = [(q, list(missing_updates(plan, q))) for q in plan.quarters if q < quarter]
+        earlier_missing = [(q, objectives) for q, objectives in earlier if objectives]
         week_ago = datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time.min, tzinfo=datetime.UTC)
         submitted = list(
             QuarterlyUpdate.objects.filter(key_objective__plan=plan, submitted_at__gte=week_ago)
@@ -143,7 +152,18 @@ def coordinator_digest(region: Region, today: datetime.date) -> Digest:
         late_actions=list(selectors.overdue_meeting_actions(region, today)),
         meetings=list(selectors.upcoming_meetings(region, today, limit=5)),
         awaiting_sign_off=awaiting,
+        earlier_missing=earlier_missing,
     )
+
+
+def _digest_subject(digest: Digest, week_of: datetime.date) -> str:
+    """What needs doing first: how many updates are missing and by when."""
+    name = f"{digest.region.short_name} weekly SLI digest"
+    count = digest.missing_count
+    if digest.plan is None or count == 0:
+        return f"All owed updates are in – {name}, week of {_day_month_year(week_of)}"
+    state = "overdue since" if digest.overdue else "due"
+    return f"{count} update{'s' if count != 1 else ''} missing, {state} {digest.due:%a %-d %b} – {name}"
 
 
 def send_coordinator_digests(*, today: datetime.date) -> int:
@@ -180,10 +200,14 @@ def send_coordinator_digests(*, today: datetime.date) -> int:
                 "awaiting_sign_off": [
                     (o, absolute_url("objective_sign_off", region.slug, o.pk)) for o in digest.awaiting_sign_off
                 ],
+                "earlier_missing": [
+                    (q, [(o, absolute_url("objective_detail", region.slug, o.pk)) for o in objectives])
+                    for q, objectives in digest.earlier_missing
+                ],
                 "my_priorities_url": absolute_url("my_priorities", region.slug),
             },
         )
         key = f"coordinator-digest:{region.slug}:{year}-W{week:02d}:user-{membership.user_id}"
-        subject = f"{region.short_name} SLI weekly digest, week of {_day_month_year(week_of)}"
+        subject = _digest_subject(digest, week_of)
         sent += send_once(key=key, to=membership.user.email, subject=subject, body=body, reply_to=reply_to)
     return sent

@@ -121,7 +121,8 @@ def test_the_coordinator_gets_one_digest_a_week(coordinator, objective_1, object
 
     body = mail.outbox[0].body
     assert mail.outbox[0].to == [coordinator.email]
-    assert "2024/25 Q1 UPDATES: OVERDUE since 14 July 2024" in body
+    assert "2024/25 Q1 UPDATES (April to June 2024): OVERDUE since 14 July 2024" in body
+    assert mail.outbox[0].subject == "1 update missing, overdue since Sun 14 Jul – SW ADPH weekly SLI digest"
     assert "Key Objective 1: Health protection assurance" in body  # missing
     assert "Key Objective 2, 2024/25 Q1: Amber" in body  # submitted this week
     assert "Chase the ICB" in body  # action past due
@@ -170,3 +171,15 @@ def test_the_lead_and_the_deputy_are_each_told_what_they_are_and_of_the_other(ob
     assert "One submission by the lead or the deputy covers both of you" in to_deputy
     # The quarter in words beside its financial-year name.
     assert "2024/25 Q1 quarterly updates (April to June 2024)" in to_lead
+
+
+def test_the_digest_keeps_listing_a_gap_of_an_earlier_quarter_until_it_is_filled(coordinator, objective_1):
+    # Q1 was never submitted; in October the digest reports Q2 and still lists Q1's gap.
+    QuarterlyUpdateFactory(key_objective=objective_1, quarter=Q1.next(), submitted_at=at(20))
+    with time_machine.travel(datetime.datetime(2024, 10, 21, 8, tzinfo=datetime.UTC), tick=False):
+        assert tasks.send_coordinator_digests.delay().get() == 1
+    body = mail.outbox[0].body
+    section = body.split("STILL MISSING FROM EARLIER QUARTERS")[1].split("AWAITING")[0]
+    assert "2024/25 Q1 (April to June 2024):" in section
+    assert "Key Objective 1: Health protection assurance" in section
+    assert mail.outbox[0].subject.startswith("1 update missing")
