@@ -378,31 +378,55 @@ def _queue_publication_emails(snapshot_id: int) -> None:
         logger.exception("Snapshot %s: publication e-mails failed; the sweep will send them again", snapshot_id)
 
 
+def bulletin_summary(snapshot: Snapshot) -> tuple[str, object]:
+    """The snapshot's RAG counts in words, worst first as on the dashboard ("2 red, 2 amber,
+    6 green, 2 complete"), and its content as rendered, for the e-mail's subject and opening."""
+    rendered_on = timezone.localdate(snapshot.rendered_at) if snapshot.rendered_at else None
+    content = compile_content(snapshot, today=rendered_on)
+    glance = content.glance
+    if glance is None or not glance.total:
+        return "", content
+    return ", ".join(
+        f"{total.count} {total.label.lower()}" for total in reversed(glance.totals) if total.count
+    ), content
+
+
 def send_publication_emails(*, snapshot_id: int) -> int:
-    """E-mail each confirmed subscriber about a published snapshot; each address once per snapshot."""
+    """E-mail each confirmed subscriber about a published snapshot; each address once per snapshot.
+
+    The subject and opening lines say what is in it; one-click unsubscribe (RFC 8058) headers
+    let a mail client offer "Unsubscribe" that works without a visit."""
     snapshot = Snapshot.objects.select_related("region").get(pk=snapshot_id)
     if snapshot.state != State.PUBLISHED:
         return 0
+    counts, content = bulletin_summary(snapshot)
+    subject = f"{snapshot.title} – {content.glance.quarter}: {counts}" if counts else snapshot.title
     sent = 0
     reply_to = reply_to_addresses(snapshot.region)
     for subscriber in _bulletin_recipients(snapshot).order_by("pk"):
+        unsubscribe_url = portal_url(reverse("snapshot_unsubscribe", args=[snapshot.region.slug, subscriber.token]))
         body = render_to_string(
             "snapshots/email/published.txt",
             {
                 "snapshot": snapshot,
+                "content": content,
+                "counts": counts,
+                "highlights": content.highlights[:3],
                 "page_url": portal_url(snapshot.get_absolute_url()),
                 "pdf_url": portal_url(snapshot.get_pdf_url()),
-                "unsubscribe_url": portal_url(
-                    reverse("snapshot_unsubscribe", args=[snapshot.region.slug, subscriber.token])
-                ),
+                "unsubscribe_url": unsubscribe_url,
             },
         )
         if send_once(
             key=f"snapshot-published:{snapshot.pk}:{subscriber.pk}",
             to=subscriber.email,
-            subject=snapshot.title,
+            subject=subject,
             body=body,
             reply_to=reply_to,
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
         ):
             sent += 1
     return sent

@@ -24,3 +24,14 @@ def test_a_failed_send_can_be_tried_again(monkeypatch):
     assert not SentNotification.objects.exists()
     monkeypatch.undo()
     assert send_once(key="digest:w48", to="sli@example.org", subject="Digest", body="…")
+
+
+def test_every_message_has_an_html_alternative_of_the_same_words(db):
+    send_once(
+        key="k-html", to="a@example.org", subject="S", body="Read it <here>:\nhttps://sli.example.org/x/\n\nThanks"
+    )
+    message = mail.outbox[0]
+    html, kind = message.alternatives[0]
+    assert kind == "text/html"
+    assert '<a href="https://sli.example.org/x/" rel="nofollow">https://sli.example.org/x/</a>' in html
+    assert "&lt;here&gt;" in html and "<p>Thanks</p>" in html

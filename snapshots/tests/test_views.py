@@ -5,10 +5,12 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from sli_portal.tests.helpers import PERSONAS
+from snapshots import services
 from snapshots.models import Snapshot, Subscriber
 from snapshots.tests.conftest import OCTOBER, make_published, make_ready
 from snapshots.tests.factories import SnapshotFactory
@@ -417,3 +419,31 @@ def test_a_drafts_page_says_which_quarter_a_render_now_would_report_and_what_is_
         page = client.get(reverse("snapshot_detail", args=[region.slug, "2024-10"])).content.decode()
     assert "Rendered today, this snapshot reports the 2024/25 Q2 quarterly updates." in page
     assert "2024/25 Q3 updates are due on 14 January: 0 of 3 submitted." in page
+
+
+def test_the_bulletin_says_what_is_in_the_snapshot_and_offers_one_click_unsubscribe(
+    programme, publisher, region, ready_snapshot, django_capture_on_commit_callbacks, settings
+):
+    settings.PORTAL_BASE_URL = "https://sli.example.org"
+    subscriber = Subscriber.objects.create(region=region, email="dph@example.org")
+    subscriber.confirm()
+    ready_snapshot.rendered_at = timezone.make_aware(datetime.datetime(2024, 10, 20, 9))
+    ready_snapshot.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_snapshot(snapshot=ready_snapshot, by=publisher)
+
+    message = mail.outbox[0]
+    # Rendered on 20 October 2024: the 2024/25 Q2 updates, one green and one amber.
+    assert message.subject == f"{ready_snapshot.title} – 2024/25 Q2: 1 amber, 1 green"
+    assert "from the 2024/25 Q2 quarterly updates (July to September 2024)" in message.body
+    assert "Twelve councils completed the self-assessment" in message.body  # a highlight
+    unsubscribe = f"https://sli.example.org/snapshots/south-west/unsubscribe/{subscriber.token}/"
+    assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # The mail client's one-click POST: no CSRF token, no cookie; it works.
+    response = Client(enforce_csrf_checks=True).post(
+        unsubscribe.removeprefix("https://sli.example.org"), {"List-Unsubscribe": "One-Click"}
+    )
+    assert response.status_code == 200
+    assert not Subscriber.objects.filter(pk=subscriber.pk).exists()
