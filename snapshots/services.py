@@ -436,25 +436,32 @@ def send_publication_emails(*, snapshot_id: int) -> int:
 
 
 def subscribe(*, region: Region, email: str) -> Subscriber:
-    """Record the address and send its confirmation link; subscribing twice sends nothing new."""
+    """Record the address and e-mail it: the confirmation link while unconfirmed (sent again if
+    asked again, a lost e-mail is not the end), or a note that it is already subscribed. At most
+    one e-mail a day to an address, so the form cannot be used to flood someone."""
     email = email.strip()
     domain_cased = email.rsplit("@", 1)
     email = f"{domain_cased[0]}@{domain_cased[1].lower()}" if len(domain_cased) == 2 else email
     subscriber, _ = Subscriber.objects.get_or_create(region=region, email__iexact=email, defaults={"email": email})
-    if not subscriber.is_confirmed:
-        body = render_to_string(
-            "snapshots/email/confirm.txt",
-            {
-                "region": region,
-                "confirm_url": portal_url(reverse("snapshot_subscribe_confirm", args=[region.slug, subscriber.token])),
-            },
+    today = timezone.localdate().isoformat()
+    if subscriber.is_confirmed:
+        template, key = (
+            "snapshots/email/already_subscribed.txt",
+            f"snapshot-subscribe-already:{subscriber.token}:{today}",
         )
-        send_once(
-            key=f"snapshot-subscribe-confirm:{subscriber.token}",
-            to=subscriber.email,
-            subject=f"Confirm your subscription to the {region.short_name} SLI snapshots",
-            body=body,
-        )
+        subject = f"You already get the {region.short_name} SLI snapshots"
+    else:
+        template, key = "snapshots/email/confirm.txt", f"snapshot-subscribe-confirm:{subscriber.token}:{today}"
+        subject = f"Confirm your subscription to the {region.short_name} SLI snapshots"
+    body = render_to_string(
+        template,
+        {
+            "region": region,
+            "confirm_url": portal_url(reverse("snapshot_subscribe_confirm", args=[region.slug, subscriber.token])),
+            "unsubscribe_url": portal_url(reverse("snapshot_unsubscribe", args=[region.slug, subscriber.token])),
+        },
+    )
+    send_once(key=key, to=subscriber.email, subject=subject, body=body)
     return subscriber
 
 

@@ -447,3 +447,23 @@ def test_the_bulletin_says_what_is_in_the_snapshot_and_offers_one_click_unsubscr
     )
     assert response.status_code == 200
     assert not Subscriber.objects.filter(pk=subscriber.pk).exists()
+
+
+def test_a_lost_confirmation_is_sent_again_the_next_day(client, region):
+    with time_machine.travel(datetime.datetime(2024, 10, 1, 9, tzinfo=datetime.UTC), tick=False):
+        _subscribe(client)
+        _subscribe(client)  # the same day: nothing more, the form cannot flood an address
+    with time_machine.travel(datetime.datetime(2024, 10, 2, 9, tzinfo=datetime.UTC), tick=False):
+        subscriber = _subscribe(client)
+    assert len(mail.outbox) == 2
+    assert all(subscriber.token in message.body for message in mail.outbox)
+
+
+def test_a_subscribed_address_is_told_so_and_the_page_says_the_same_for_everyone(client, region):
+    subscriber = _subscribe(client)
+    subscriber.confirm()
+    mail.outbox.clear()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1), tick=False):
+        response = client.post(reverse("snapshot_subscribe", args=["south-west"]), {"email": subscriber.email})
+    assert "It already gets them" in mail.outbox[0].body
+    assert "We have sent an e-mail to" in response.content.decode()
