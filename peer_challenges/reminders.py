@@ -1,64 +1,84 @@
-"""The coordinators' monthly peer-challenge reminders: councils entering due, becoming overdue, and
-late milestones. Each event is e-mailed once: its key names the council (or challenge), the event
-and its date, so a later run, or a second worker, never sends it again."""
+"""The coordinators' monthly peer-challenge summary: one e-mail a month per region, grouped by
+what to do — milestones running late, councils overdue a corporate or finance peer challenge,
+councils due one — with counts and a link to each challenge. Sent once a month: its key names
+the region, the month and the recipient, so a later run, or a second worker, sends nothing."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import Membership, Region
-from sli_portal.core.notifications import send_once
+from sli_portal.core.notifications import portal_url, send_once
 
 from . import services
 
 
 @dataclass(frozen=True)
-class Reminder:
-    key: str  # without the recipient
-    subject: str
-    body: str
+class Item:
+    text: str
+    url: str
 
 
-def region_reminders(region: Region, *, today: datetime.date) -> list[Reminder]:
-    reminders = []
+@dataclass
+class Summary:
+    region: Region
+    month: datetime.date
+    late: list[Item] = field(default_factory=list)
+    overdue: list[Item] = field(default_factory=list)
+    due: list[Item] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.late or self.overdue or self.due)
+
+    @property
+    def subject(self) -> str:
+        counts = [
+            f"{len(self.late)} milestone{'s' if len(self.late) != 1 else ''} running late" if self.late else "",
+            f"{len(self.overdue)} council{'s' if len(self.overdue) != 1 else ''} overdue" if self.overdue else "",
+            f"{len(self.due)} due" if self.due else "",
+        ]
+        return f"Peer challenges, {self.month:%B %Y}: {', '.join(c for c in counts if c)} – {self.region.short_name}"
+
+
+def _challenge_url(region: Region, challenge) -> str:
+    if challenge is None:
+        return portal_url(reverse("peer_challenge_schedule", args=[region.slug]))
+    return portal_url(reverse("peer_challenge_detail", args=[region.slug, challenge.pk]))
+
+
+def region_summary(region: Region, *, today: datetime.date) -> Summary:
+    summary = Summary(region=region, month=today.replace(day=1))
     for cycle in services.region_cycle_statuses(region, today=today):
-        council = cycle.local_authority
-        if cycle.status == services.DUE:
-            reminders.append(
-                Reminder(
-                    f"peer-challenge:{council.gss_code}:due:{cycle.due_from.isoformat()}",
-                    f"{council.name} is due a peer challenge",
-                    f"{council.name}'s last corporate or finance peer challenge visit ended on "
-                    f"{cycle.last_visit_end:%-d %B %Y}. It is due a new one from "
-                    f"{cycle.due_from:%-d %B %Y} and should have it by {cycle.due_by:%-d %B %Y}.",
-                )
-            )
-        elif cycle.status == services.OVERDUE:
+        council, last = cycle.local_authority, cycle.last_challenge
+        if cycle.status == services.OVERDUE:
             overdue_from = cycle.due_by + datetime.timedelta(days=1)
-            reminders.append(
-                Reminder(
-                    f"peer-challenge:{council.gss_code}:overdue:{overdue_from.isoformat()}",
-                    f"{council.name} is overdue a peer challenge",
-                    f"{council.name} has had no corporate or finance peer challenge since the visit that ended "
-                    f"on {cycle.last_visit_end:%-d %B %Y}: it has been overdue since "
-                    f"{overdue_from:%-d %B %Y}.",
-                )
+            text = (
+                f"{council.name}: no corporate or finance peer challenge since the visit that ended on "
+                f"{cycle.last_visit_end:%-d %B %Y}; overdue since {overdue_from:%-d %B %Y}"
             )
+            summary.overdue.append(Item(text, _challenge_url(region, last)))
+        elif cycle.status == services.DUE:
+            text = (
+                f"{council.name}: due from {cycle.due_from:%-d %B %Y}, to be held by {cycle.due_by:%-d %B %Y} "
+                f"(last visit ended {cycle.last_visit_end:%-d %B %Y})"
+            )
+            summary.due.append(Item(text, _challenge_url(region, last)))
     for late in services.late_challenges(region, today=today):
         challenge = late.challenge
         for milestone in late.late:
-            reminders.append(
-                Reminder(
-                    f"peer-challenge:{challenge.pk}:{milestone.key}-late:{milestone.expected_by.isoformat()}",
-                    f"{challenge.local_authority.name}: {milestone.label.lower()}",
-                    f"The {challenge}: {milestone.label.lower()} (expected by {milestone.expected_by:%-d %B %Y}).",
-                )
+            text = (
+                f"{challenge.local_authority.name}, {challenge.get_kind_display().lower()}: "
+                f"{milestone.label.lower()} (expected by {milestone.expected_by:%-d %B %Y})"
             )
-    return reminders
+            summary.late.append(Item(text, _challenge_url(region, challenge)))
+    return summary
 
 
 def coordinator_addresses(region: Region) -> list[str]:
@@ -67,8 +87,8 @@ def coordinator_addresses(region: Region) -> list[str]:
     return emails or ([region.coordinator_email] if region.coordinator_email else [])
 
 
-def send_peer_challenge_reminders(*, today: datetime.date | None = None, link_for=None) -> int:
-    """E-mail every region's coordinators the events not sent before; return how many were sent."""
+def send_peer_challenge_reminders(*, today: datetime.date | None = None) -> int:
+    """E-mail every region's coordinators this month's summary, once; return how many were sent."""
     today = today or timezone.localdate()
     regions = Region.objects.prefetch_related(
         Prefetch(
@@ -82,10 +102,17 @@ def send_peer_challenge_reminders(*, today: datetime.date | None = None, link_fo
         addresses = coordinator_addresses(region)
         if not addresses:
             continue
-        for reminder in region_reminders(region, today=today):
-            body = f"{reminder.body}\n\nSee the {region.name} peer challenge schedule in the SLI Portal."
-            if link_for:
-                body += f"\n{link_for(region)}"
-            for address in addresses:
-                sent += send_once(key=f"{reminder.key}:{address}", to=address, subject=reminder.subject, body=body)
+        summary = region_summary(region, today=today)
+        if summary.is_empty:
+            continue
+        body = render_to_string(
+            "peer_challenges/email/monthly_summary.txt",
+            {
+                "summary": summary,
+                "schedule_url": portal_url(reverse("peer_challenge_schedule", args=[region.slug])),
+            },
+        )
+        for address in addresses:
+            key = f"peer-challenge-summary:{region.slug}:{summary.month:%Y-%m}:{address}"
+            sent += send_once(key=key, to=address, subject=summary.subject, body=body)
     return sent

@@ -1,4 +1,4 @@
-"""The coordinators' monthly reminders: due, overdue and late milestones, each sent once."""
+"""The coordinators' monthly peer-challenge summary: one e-mail a month, grouped, sent once."""
 
 import datetime
 
@@ -37,23 +37,34 @@ def councils(region):
     return due, overdue, late
 
 
-def test_reminders_go_to_the_coordinator_once(mailoutbox, coordinator, councils, other_coordinator):
-    assert send_peer_challenge_reminders(today=D(2024, 11, 1)) == 3
-    subjects = sorted(message.subject for message in mailoutbox)
-    assert subjects == [
-        "Plymouth: report not published 3 months after the visit",
-        "Torbay is overdue a peer challenge",
-        "Wiltshire is due a peer challenge",
-    ]
-    assert {tuple(message.to) for message in mailoutbox} == {(coordinator.email,)}
-    assert send_peer_challenge_reminders(today=D(2024, 11, 5)) == 0
-    assert len(mailoutbox) == 3
+def test_one_grouped_summary_a_month_goes_to_the_coordinator_once(
+    mailoutbox, coordinator, councils, other_coordinator, settings
+):
+    settings.PORTAL_BASE_URL = "https://sli.example.org"
+    due, overdue, late = councils
+
+    assert send_peer_challenge_reminders(today=D(2024, 11, 1)) == 1
+    assert send_peer_challenge_reminders(today=D(2024, 11, 5)) == 0  # the same month: nothing more
+
+    [message] = mailoutbox
+    assert message.to == [coordinator.email]
+    assert (
+        message.subject
+        == "Peer challenges, November 2024: 1 milestone running late, 1 council overdue, 1 due – SW ADPH"
+    )
+    body = message.body
+    late_section = body.split("MILESTONES RUNNING LATE (1)")[1].split("COUNCILS OVERDUE")[0]
+    assert "Plymouth, corporate peer challenge: report not published 3 months after the visit" in late_section
+    challenge = late.peer_challenges.get()
+    assert f"https://sli.example.org/regions/south-west/peer-challenges/{challenge.pk}/" in late_section
+    assert "Torbay: no corporate or finance peer challenge" in body.split("COUNCILS OVERDUE")[1]
+    assert "Wiltshire: due from" in body.split("COUNCILS DUE ONE (1)")[1]
 
 
-def test_a_new_late_milestone_is_a_new_reminder(mailoutbox, coordinator, councils):
+def test_next_month_brings_a_new_summary_with_the_new_late_milestone(mailoutbox, coordinator, councils):
     send_peer_challenge_reminders(today=D(2024, 11, 1))
     assert send_peer_challenge_reminders(today=D(2025, 1, 1)) == 1
-    assert mailoutbox[-1].subject == "Plymouth: action plan not published 5 months after the visit"
+    assert "action plan not published 5 months after the visit" in mailoutbox[-1].body
 
 
 def test_the_region_address_is_used_without_a_coordinator(mailoutbox, region, councils):
@@ -64,4 +75,4 @@ def test_the_region_address_is_used_without_a_coordinator(mailoutbox, region, co
 def test_the_task_runs_the_service(mailoutbox, coordinator, councils):
     # The task reads today's date itself: the same day as the service tests above.
     with time_machine.travel(datetime.datetime(2024, 11, 1, 9, tzinfo=datetime.UTC), tick=False):
-        assert reminders_task.apply().get() >= 3
+        assert reminders_task.apply().get() == 1
