@@ -183,3 +183,45 @@ def test_the_digest_keeps_listing_a_gap_of_an_earlier_quarter_until_it_is_filled
     assert "2024/25 Q1 (April to June 2024):" in section
     assert "Key Objective 1: Health protection assurance" in section
     assert mail.outbox[0].subject.startswith("1 update missing")
+
+
+def test_every_link_of_a_reminder_opens_for_its_recipient(client, objective_1, dph_lead, deputy, settings):
+    settings.PORTAL_BASE_URL = "https://sli.example.org"
+    with time_machine.travel(at(7), tick=False):
+        run_daily()
+        for message in mail.outbox:
+            recipient = dph_lead if message.to == [dph_lead.email] else deputy
+            client.force_login(recipient)
+            links = [word for word in message.body.split() if word.startswith("https://sli.example.org/")]
+            assert links
+            for link in links:
+                response = client.get(link.removeprefix("https://sli.example.org"))
+                assert response.status_code == 200, (recipient, link)
+
+
+def test_a_year_of_daily_runs_after_the_plan_asks_nothing_of_a_later_quarter(objective_1, objective_2):
+    # The plan of the fixtures runs to 31 March 2026: its last quarters are still asked for
+    # after that day (2025/26 Q4 is due on 14 April 2026); no quarter after them, whatever the day.
+    plan = objective_1.plan
+    day = datetime.datetime.combine(plan.end_date, datetime.time(8), tzinfo=datetime.UTC)
+    for _ in range(366):
+        day += datetime.timedelta(days=1)
+        with time_machine.travel(day, tick=False):
+            run_daily()
+    asked = {message.subject.split(" SLI")[0].split(": ")[-1] for message in mail.outbox}
+    assert "2025/26 Q4" in asked
+    assert asked <= {str(quarter) for quarter in plan.quarters}
+
+
+def test_every_link_of_the_digest_opens_for_the_coordinator(
+    client, coordinator, objective_1, proposed_objective, meeting_1, settings
+):
+    settings.PORTAL_BASE_URL = "https://sli.example.org"
+    MeetingAction.objects.create(meeting=meeting_1, description="Chase the ICB", due_date=datetime.date(2024, 7, 20))
+    with time_machine.travel(at(22), tick=False):
+        tasks.send_coordinator_digests.delay().get()
+        client.force_login(coordinator)
+        links = [word for word in mail.outbox[0].body.split() if word.startswith("https://sli.example.org/")]
+        assert len(links) >= 4
+        for link in links:
+            assert client.get(link.removeprefix("https://sli.example.org")).status_code == 200, link
