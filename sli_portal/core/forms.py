@@ -14,7 +14,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
@@ -274,6 +274,25 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
         # No autofocus: the first Tab must reach the skip link, as on every other page.
         self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's password change (its validators kept) in the GOV.UK words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Your current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Confirm the new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": "Your current password is not right: enter it again",
+            "password_mismatch": "The two new passwords are not the same",
+        }
 
 
 def govuk_form_helper(button: str, *, warning: bool = False) -> FormHelper:

@@ -425,3 +425,42 @@ def test_a_filtered_list_says_its_filter_in_its_title(client, member, region):
     assert "<title>Events (Past events) – South West – SLI Portal</title>" in " ".join(page.split())
     page = client.get(reverse("event_list", args=[region.slug])).content.decode()
     assert "<title>Events – South West – SLI Portal</title>" in " ".join(page.split())
+
+
+# Changing one's password (people issue, first part)
+
+
+def test_a_member_changes_their_password_with_the_validators_kept(client, member):
+    member.set_password("correct-horse-battery")
+    member.save()
+    client.force_login(member)
+    url = reverse("password_change")
+    assert 'href="/accounts/password_change/"' in client.get(reverse("home")).content.decode()
+
+    weak = client.post(url, {"old_password": "correct-horse-battery", "new_password1": "abc", "new_password2": "abc"})
+    page = weak.content.decode()
+    assert weak.status_code == 200 and "govuk-error-summary" in page and "at least 12 characters" in page
+
+    wrong = client.post(
+        url,
+        {"old_password": "nope", "new_password1": "stapled-river-lantern", "new_password2": "stapled-river-lantern"},
+    )
+    assert "Your current password is not right" in wrong.content.decode()
+
+    done = client.post(
+        url,
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "stapled-river-lantern",
+            "new_password2": "stapled-river-lantern",
+        },
+        follow=True,
+    )
+    assert "Password changed" in done.content.decode()
+    member.refresh_from_db()
+    assert member.check_password("stapled-river-lantern")
+
+
+def test_changing_a_password_needs_signing_in(client):
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
