@@ -11,6 +11,8 @@ import zipfile
 
 from django.core.exceptions import ValidationError
 
+from sli_portal.core.images import JPEG_SIGNATURE, PNG_SIGNATURE
+
 MAX_SIZE = 10 * 1024 * 1024
 
 # Extension → (content type served, the folder an Office Open XML package must hold or None).
@@ -27,9 +29,9 @@ ALLOWED = "PDF, DOCX, XLSX, PPTX, PNG or JPG"
 
 _MAGIC = {
     ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (PNG_SIGNATURE,),
+    ".jpg": (JPEG_SIGNATURE,),
+    ".jpeg": (JPEG_SIGNATURE,),
     ".docx": (b"PK\x03\x04",),
     ".xlsx": (b"PK\x03\x04",),
     ".pptx": (b"PK\x03\x04",),

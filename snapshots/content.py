@@ -33,6 +33,7 @@ from priorities.selectors import (
     rag_matrix,
 )
 from programmes.models import LOGO_MAX_BYTES, ActionPlan, Event, Region
+from sli_portal.core.images import image_kind
 from sli_portal.core.quarters import Quarter
 
 from .formatting import render_markdown
@@ -337,19 +338,10 @@ def _logo_data_url(region: Region) -> str:
             data = file.read(LOGO_MAX_BYTES + 1)
     except (FileNotFoundError, OSError):
         return ""
-    kind = imghdr_kind(data)
+    kind = image_kind(data)
     if kind is None or len(data) > LOGO_MAX_BYTES:
         return ""
     return f"data:image/{kind};base64,{base64.b64encode(data).decode()}"
-
-
-def imghdr_kind(data: bytes) -> str | None:
-    """png or jpeg from the file's first bytes, else None (the upload's extension is not proof)."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    return None
 
 
 def compile_content(snapshot: Snapshot, *, today: datetime.date | None = None) -> SnapshotContent:
