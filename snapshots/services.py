@@ -343,8 +343,7 @@ def sweep_unsent_publication_emails(*, now: datetime.datetime | None = None) -> 
     requeued = []
     for snapshot in recent.only("pk", "region_id", "published_at"):
         expected = _bulletin_recipients(snapshot).count()
-        sent = SentNotification.objects.filter(key__startswith=f"snapshot-published:{snapshot.pk}:").count()
-        if sent < expected:
+        if _bulletins_sent(snapshot) < expected:
             _queue_publication_emails(snapshot.pk)
             requeued.append(snapshot.pk)
     return requeued
@@ -354,8 +353,17 @@ def publication_recipients_count(snapshot: Snapshot) -> int:
     """How many subscribers publishing `snapshot` now would e-mail: the region's confirmed
     subscribers, less those who had it before it was withdrawn."""
     confirmed = Subscriber.objects.confirmed().filter(region_id=snapshot.region_id).count()
-    sent = SentNotification.objects.filter(key__startswith=f"snapshot-published:{snapshot.pk}:").count()
-    return max(confirmed - sent, 0)
+    return max(confirmed - _bulletins_sent(snapshot), 0)
+
+
+def _bulletin_key(snapshot: Snapshot, subscriber: Subscriber | None = None) -> str:
+    """The send_once key of a snapshot's e-bulletin to one subscriber; without one, the prefix
+    shared by all of them."""
+    return f"snapshot-published:{snapshot.pk}:{subscriber.pk if subscriber else ''}"
+
+
+def _bulletins_sent(snapshot: Snapshot) -> int:
+    return SentNotification.objects.filter(key__startswith=_bulletin_key(snapshot)).count()
 
 
 def _bulletin_recipients(snapshot: Snapshot):
@@ -418,7 +426,7 @@ def send_publication_emails(*, snapshot_id: int) -> int:
             },
         )
         if send_once(
-            key=f"snapshot-published:{snapshot.pk}:{subscriber.pk}",
+            key=_bulletin_key(snapshot, subscriber),
             to=subscriber.email,
             subject=subject,
             body=body,
