@@ -190,6 +190,10 @@ class ObjectiveSeed:
     complete_by: int | None = None
     signed_off: bool = True
 
+    def reports_in(self, index: int) -> bool:
+        """Whether it owes an update for the plan's `index`-th quarter: none after it is complete."""
+        return self.complete_by is None or index <= self.complete_by
+
 
 @dataclass(frozen=True)
 class PlanSeed:
@@ -999,8 +1003,8 @@ def _load_history(rows: _Rows, region: Region, users: dict[str, User], councils)
         keyed = _load_priorities(rows, plan, users, seed.priorities, [(o, signed_off_at) for o in seed.objectives])
         for objective_seed, objective, lead in keyed:
             for index, quarter in enumerate(plan.quarters):
-                if objective_seed.complete_by is not None and index > objective_seed.complete_by:
-                    break  # complete: no update is owed after it
+                if not objective_seed.reports_in(index):
+                    break
                 _load_update(rows, objective, objective_seed, index, quarter, lead, today=plan.end_date + _days(60))
         rows.delete(
             QuarterlyUpdate.objects.filter(key_objective__plan=plan).exclude(
@@ -1094,8 +1098,8 @@ def _load_updates(rows: _Rows, plan: ActionPlan, objectives, today: datetime.dat
         if not seed.signed_off:
             continue  # proposed this quarter: nothing was due from it yet
         for index, quarter in enumerate(quarters):
-            if seed.complete_by is not None and index > seed.complete_by:
-                break  # complete: no update is owed after it
+            if not seed.reports_in(index):
+                break
             if quarter == last_closed and seed.number in MISSING_LAST_QUARTER:
                 continue
             draft = quarter == last_closed and seed.number == DRAFT_LAST_QUARTER
