@@ -250,7 +250,7 @@ class Journey:
     def sign_in(self, username: str) -> None:
         """Sign in through the login form, checking the login page and the page the user lands on."""
         self.visit("/accounts/login/", f"login-{username}")
-        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("E-mail address or username").fill(username)
         self.page.get_by_label("Password").fill(DEMO_PASSWORD)
         self.page.get_by_role("button", name="Sign in").click()
         self.page.wait_for_load_state()

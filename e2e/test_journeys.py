@@ -511,7 +511,7 @@ def test_anonymous_visitor_reads_every_public_page(journey):
         assert response.headers["location"].startswith("/accounts/login/?next="), (path, response.headers)
     tab.visit(f"{REGION}/dashboard/", "dashboard-sign-in")
     assert "/accounts/login/?next=" in page.url
-    page.get_by_label("Username").fill("member")
+    page.get_by_label("E-mail address or username").fill("member")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(h1(page)).to_have_text("Dashboard")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "priorities",
     "snapshots",
     "peer_challenges",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -127,7 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Refuses further attempts once an account is locked out, before checking the password.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The user name or the e-mail address, in any case.
+    "sli_portal.core.auth.EmailOrUsernameBackend",
 ]
 
 LOGIN_URL = "login"
@@ -234,6 +236,8 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Counted per account, whichever of its user name or e-mail address was typed.
+AXES_USERNAME_CALLABLE = "sli_portal.core.auth.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "sli_portal.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -252,3 +256,9 @@ LOGGING = {
     # WeasyPrint logs every layout step at INFO.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+
+# Password resets: a link works once and for PASSWORD_RESET_HOURS; an address, and a client,
+# may ask for so many reset e-mails an hour.
+PASSWORD_RESET_TIMEOUT = int(env.float("PASSWORD_RESET_HOURS", default=2) * 60 * 60)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)

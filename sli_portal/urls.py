@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sli_portal.core.forms import ChangePasswordForm
-
 from .pages import audit_views, views
 
 urlpatterns = [
@@ -12,16 +10,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password_change/",
-        auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
-        name="password_change",
-    ),
-    path(
-        "accounts/password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    path("", include("people.urls")),
     path("admin/", admin.site.urls),
     # The pages that bring the apps together
     path("regions/<slug:slug>/", views.region_home, name="region_home"),

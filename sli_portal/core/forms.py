@@ -264,13 +264,16 @@ class LoginForm(AuthenticationForm):
     """Django's sign-in form with messages in the GOV.UK style."""
 
     error_messages = {
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive",
+        "invalid_login": "Enter a correct e-mail address or username, and password. The password is case-sensitive",
         "inactive": "This account has been closed. Contact your SLI coordinator",
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["username"].label = "E-mail address or username"
+        self.fields["username"].error_messages["required"] = "Enter your e-mail address or username"
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["username"].widget.attrs["spellcheck"] = "false"
         self.fields["password"].error_messages["required"] = "Enter your password"
         # No autofocus: the first Tab must reach the skip link, as on every other page.
         self.fields["username"].widget.attrs.pop("autofocus", None)

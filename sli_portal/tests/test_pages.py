@@ -214,8 +214,10 @@ def test_login_form_speaks_govuk(coordinator):
     wrong = LoginForm(data={"username": "coordinator", "password": "wrong"})
     empty = LoginForm(data={})
 
-    assert wrong.non_field_errors() == ["Enter a correct username and password. Both are case-sensitive"]
-    assert empty.errors == {"username": ["Enter your username"], "password": ["Enter your password"]}
+    assert wrong.non_field_errors() == [
+        "Enter a correct e-mail address or username, and password. The password is case-sensitive"
+    ]
+    assert empty.errors == {"username": ["Enter your e-mail address or username"], "password": ["Enter your password"]}
 
 
 def test_signed_in_header_names_the_user_their_roles_and_a_sign_out_form(client, coordinator):
