@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from programmes.models import LocalAuthority, Region
+from sli_portal.core.forms import SingleLineTextMixin, govuk_form_helper
 from sli_portal.core.notifications import portal_url, send_once
+
+from .services import GRANTABLE_ROLES
 
 
 class ResetPasswordForm(PasswordResetForm):
@@ -56,3 +61,65 @@ class SetNewPasswordForm(SetPasswordForm):
         self.fields["new_password2"].label = "Confirm the new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
         self.error_messages = {**self.error_messages, "password_mismatch": "The two passwords are not the same"}
+
+
+def _roles_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Roles",
+        choices=[(role.value, role.label) for role in GRANTABLE_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A DPH is a network member; leading a priority area is set on the priority area",
+        error_messages={"required": "Select at least one role", "invalid_choice": "Select roles from the list"},
+    )
+
+
+def _council_field(region: Region) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Council (optional)",
+        queryset=LocalAuthority.objects.filter(region=region, active=True),
+        required=False,
+        empty_label="None",
+        help_text="For a Director of Public Health: the council they serve",
+        error_messages={"invalid_choice": "Select a council of the region"},
+    )
+
+
+class InviteForm(SingleLineTextMixin, forms.Form):
+    first_name = forms.CharField(max_length=150, error_messages={"required": "Enter their first name"})
+    last_name = forms.CharField(max_length=150, error_messages={"required": "Enter their last name"})
+    email = forms.EmailField(
+        label="E-mail address",
+        error_messages={
+            "required": "Enter their e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
+
+    def __init__(self, *args, region: Region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"] = _council_field(region)
+        self.fields["roles"] = _roles_field()
+        self.helper = govuk_form_helper("Send the invitation")
+
+
+class RolesForm(SingleLineTextMixin, forms.Form):
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
+
+    def __init__(self, *args, region: Region, memberships=(), **kwargs):
+        memberships = list(memberships)
+        if memberships:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "roles": [m.role for m in memberships],
+                    "local_authority": memberships[0].local_authority_id,
+                    "job_title": memberships[0].job_title,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["roles"] = _roles_field()
+        self.fields["local_authority"] = _council_field(region)
+        self.order_fields(["roles", "local_authority", "job_title"])
+        self.helper = govuk_form_helper("Save roles")

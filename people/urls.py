@@ -23,3 +23,21 @@ urlpatterns = [
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
+
+urlpatterns += [
+    path("accounts/invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("regions/<slug:slug>/people/", views.people_list, name="people_list"),
+    path("regions/<slug:slug>/people/invite/", views.person_invite, name="person_invite"),
+    path("regions/<slug:slug>/people/<int:user_id>/roles/", views.person_roles, name="person_roles"),
+    path("regions/<slug:slug>/people/<int:user_id>/end/", views.person_end, name="person_end"),
+    path(
+        "regions/<slug:slug>/people/<int:user_id>/invitation/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "regions/<slug:slug>/people/<int:user_id>/invitation/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+]

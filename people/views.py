@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from axes.utils import reset as reset_lockouts
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
+from programmes.access import get_region_for_user
+from programmes.models import Invitation
 from sli_portal.core.client_address import client_address
-from sli_portal.core.forms import ChangePasswordForm
+from sli_portal.core.forms import ChangePasswordForm, add_service_errors
+from sli_portal.pages.navigation import landing_url
 
-from . import services
-from .forms import ResetPasswordForm, SetNewPasswordForm
+from . import selectors, services
+from .forms import InviteForm, ResetPasswordForm, RolesForm, SetNewPasswordForm
 
 # --- Password reset and change, at Django's paths ---------------------------------------------
 
@@ -42,3 +52,150 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = ChangePasswordForm
+
+
+# --- The coordinator's people page ------------------------------------------------------------
+
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+
+
+@require_GET
+def people_list(request: HttpRequest, slug: str) -> HttpResponse:
+    region, _access = get_region_for_user(request, slug, need="coordinate")
+    people = selectors.region_people(region, timezone.now())
+    return render(request, "people/people_list.html", {"region": region, "people": people})
+
+
+def _person(request: HttpRequest, slug: str, user_id: int):
+    """The region (for its coordinator) and one person with a role in it, else 404."""
+    region, _access = get_region_for_user(request, slug, need="coordinate")
+    memberships = selectors.person_memberships(region, user_id)
+    if not memberships:
+        raise Http404("This person has no role in the region")
+    return region, memberships[0].user, memberships
+
+
+@GET_POST
+def person_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    region, _access = get_region_for_user(request, slug, need="coordinate")
+    form = InviteForm(request.POST or None, region=region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = services.invite(region=region, invited_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            name = services.display_name(invited.user)
+            if invited.invitation:
+                messages.success(request, f"Invitation sent to {name} at {invited.user.email}")
+            else:
+                messages.success(request, f"{name} already had an account: the roles are added and they have been told")
+            return redirect("people_list", region.slug)
+    return render(request, "people/person_invite.html", {"region": region, "form": form})
+
+
+@GET_POST
+def person_roles(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    region, person, memberships = _person(request, slug, user_id)
+    form = RolesForm(request.POST or None, region=region, memberships=memberships)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_roles(region=region, user=person, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Roles of {services.display_name(person)} saved")
+            return redirect("people_list", region.slug)
+    return render(request, "people/person_roles.html", {"region": region, "person": person, "form": form})
+
+
+@GET_POST
+def person_end(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    region, person, memberships = _person(request, slug, user_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.end_membership(region=region, user=person)
+        except ValidationError as refusal:
+            error = refusal.messages[0]
+        else:
+            messages.success(request, f"{services.display_name(person)} no longer has a role in {region}")
+            return redirect("people_list", region.slug)
+    context = {
+        "region": region,
+        "person": person,
+        "memberships": memberships,
+        "areas": list(services.areas_led_in_region(person, region)),
+        "error": error,
+    }
+    return render(request, "people/person_end.html", context)
+
+
+def _open_invitation(region, user_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.filter(region=region, user_id=user_id, accepted_at__isnull=True)
+        .select_related("user", "region")
+        .order_by("-sent_at")
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No invitation waits for this person")
+    return invitation
+
+
+@GET_POST
+def invitation_resend(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    region, person, _memberships = _person(request, slug, user_id)
+    invitation = _open_invitation(region, user_id)
+    if request.method == "POST":
+        try:
+            services.resend_invitation(invitation)
+        except ValidationError as refusal:
+            messages.error(request, refusal.messages[0])
+        else:
+            messages.success(request, f"A new invitation has been sent to {person.email}")
+        return redirect("people_list", region.slug)
+    return render(
+        request,
+        "people/invitation_confirm.html",
+        {"region": region, "person": person, "invitation": invitation, "action": "resend"},
+    )
+
+
+@GET_POST
+def invitation_revoke(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    region, person, _memberships = _person(request, slug, user_id)
+    invitation = _open_invitation(region, user_id)
+    if invitation.revoked_at:
+        raise Http404("This invitation has been revoked already")
+    if request.method == "POST":
+        services.revoke_invitation(invitation)
+        messages.success(request, f"The invitation of {services.display_name(person)} is revoked")
+        return redirect("people_list", region.slug)
+    return render(
+        request,
+        "people/invitation_confirm.html",
+        {"region": region, "person": person, "invitation": invitation, "action": "revoke"},
+    )
+
+
+@GET_POST
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    state = invitation.state(timezone.now()) if invitation else "unknown"
+    if state != "pending":
+        status = 404 if state == "unknown" else 410
+        return render(request, "people/invitation_invalid.html", {"state": state}, status=status)
+    user = invitation.user
+    form = SetNewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accept_invitation(invitation, form)
+        except ValidationError:
+            return render(request, "people/invitation_invalid.html", {"state": "used"}, status=410)
+        login(request, user, backend="sli_portal.core.auth.EmailOrUsernameBackend")
+        messages.success(request, f"Welcome to the {invitation.region.short_name} SLI Portal")
+        return redirect(landing_url(user))
+    roles = [m.get_role_display() for m in user.memberships.filter(region=invitation.region)]
+    context = {"invitation": invitation, "form": form, "roles": roles}
+    return render(request, "people/accept_invitation.html", context)

@@ -32,13 +32,13 @@ from django.utils.text import capfirst
 from peer_challenges.models import PeerChallenge
 from priorities.models import KeyObjective, QuarterlyUpdate
 from programmes.access import RegionAccess, SignInRequired
-from programmes.models import ActionPlan, Membership, Region
+from programmes.models import ActionPlan, Invitation, Membership, Region
 from snapshots.models import Snapshot
 
 Role = Membership.Role
 
 # Bookkeeping that changes on every save and says nothing to a reader of the trail.
-NOISE_FIELDS = {"id", "version", "updated_at", "created_at", "token", "content_hash"}
+NOISE_FIELDS = {"id", "version", "updated_at", "created_at", "token", "token_hash", "content_hash"}
 
 COORDINATORS_AND_SLI_LEADS = "coordinators_and_sli_leads"
 COORDINATORS = "coordinators"
@@ -87,6 +87,7 @@ DESCRIBE = {
     "challenge": _describe_challenge,
     "snapshot": lambda record: record.title,
     "membership": _describe_membership,
+    "invitation": lambda record: f"Invitation of {person(record.user)}",
 }
 
 # The allow-list of the URL's <kind>: nothing else can be audited through the portal.
@@ -99,6 +100,7 @@ KINDS: dict[str, AuditKind] = {
         AuditKind("challenge", "Peer challenge", PeerChallenge, "local_authority__region", ("local_authority",)),
         AuditKind("snapshot", "Snapshot", Snapshot, "region"),
         AuditKind("membership", "Membership", Membership, "region", ("user",), readers=COORDINATORS),
+        AuditKind("invitation", "Invitation", Invitation, "region", ("user",), readers=COORDINATORS),
     )
 }
 

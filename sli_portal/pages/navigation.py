@@ -28,6 +28,7 @@ SIGNED_IN = "signed_in"  # any role in a region
 LEAD = "lead"  # DPH lead or deputy of a priority area
 NATIONAL = "national"
 COORDINATOR = "coordinator"  # the coordinator or SLI lead of the region
+PEOPLE = "people"  # the coordinator, who manages the region's people
 STAFF = "staff"
 
 # (label, URL name, takes the region slug, who sees it). Labels stay short: the bar is narrow.
@@ -42,6 +43,7 @@ ENTRIES = [
     ("Events", "event_list", True, {SIGNED_IN}),
     ("Snapshots", "snapshot_list", True, {SIGNED_IN}),
     ("Peer challenges", "peer_challenge_schedule", True, {SIGNED_IN}),
+    ("People", "people_list", True, {PEOPLE}),
     ("Audit log", "audit_region", True, {COORDINATOR}),
     ("National view", "national_view", False, {NATIONAL}),
     ("Administration", "admin:index", False, {STAFF}),
@@ -60,6 +62,8 @@ def _audiences(request, memberships, leads_priorities: bool) -> set[str]:
         audiences.add(NATIONAL)
     if any(m.role in ("coordinator", "sli_lead") for m in memberships):
         audiences.add(COORDINATOR)
+    if any(m.role == "coordinator" for m in memberships) or request.user.is_superuser:
+        audiences.add(PEOPLE)
     if request.user.is_staff:
         audiences.add(STAFF)
     return audiences

@@ -1,0 +1,70 @@
+"""What the people page shows: everyone with a role in a region, in a bounded number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from priorities.models import PriorityArea
+from programmes.models import ActionPlan, Invitation, LocalAuthority, Membership, Region
+
+
+@dataclass
+class Person:
+    user: object
+    roles: list[str] = field(default_factory=list)  # labels, in the roles' order
+    council: LocalAuthority | None = None
+    job_title: str = ""
+    areas: list[tuple[str, PriorityArea]] = field(default_factory=list)  # ("Lead" | "Deputy", area)
+    invitation: Invitation | None = None
+    invitation_state: str = ""  # pending, expired, revoked, accepted; "" without an invitation
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+def region_people(region: Region, now: datetime.datetime) -> list[Person]:
+    """Three queries: memberships with their users and councils, the priority areas of the
+    region's running plans they lead or deputise, and the region's invitations."""
+    people: dict[int, Person] = {}
+    memberships = (
+        Membership.objects.filter(region=region)
+        .select_related("user", "local_authority")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    order = [role.value for role in Membership.Role]
+    for membership in memberships:
+        person = people.setdefault(membership.user_id, Person(membership.user))
+        person.roles.append(membership.role)
+        person.council = person.council or membership.local_authority
+        person.job_title = person.job_title or membership.job_title
+    for person in people.values():
+        person.roles = [Membership.Role(role).label for role in sorted(person.roles, key=order.index)]
+
+    areas = (
+        PriorityArea.objects.filter(plan__region=region)
+        .filter(Q(lead_id__in=people) | Q(deputy_lead_id__in=people))
+        .exclude(plan__status=ActionPlan.Status.CLOSED)
+        .select_related("plan")
+        .order_by("plan__start_date", "number")
+    )
+    for area in areas:
+        if area.lead_id in people:
+            people[area.lead_id].areas.append(("Lead", area))
+        if area.deputy_lead_id in people:
+            people[area.deputy_lead_id].areas.append(("Deputy", area))
+
+    # Newest first: the first one seen of each person is their latest.
+    for invitation in Invitation.objects.filter(region=region, user_id__in=people).order_by("-sent_at"):
+        person = people[invitation.user_id]
+        if person.invitation is None:
+            person.invitation = invitation
+            person.invitation_state = invitation.state(now)
+    return list(people.values())
+
+
+def person_memberships(region: Region, user_id: int) -> list[Membership]:
+    return list(Membership.objects.filter(region=region, user_id=user_id).select_related("user", "local_authority"))
