@@ -17,7 +17,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "network_name", "gss_code", "coordinator_email", "update_due_days"]
     search_fields = ["name", "network_name", "gss_code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -27,7 +27,7 @@ class RegionAdmin(admin.ModelAdmin):
             "Deadlines",
             {"fields": ["update_due_days", "peer_challenge_due_years", "peer_challenge_overdue_years"]},
         ),
-        ("Snapshot cover", {"fields": ["accent_colour", "logo"]}),
+        ("Public pages and snapshot cover", {"fields": ["show_rag_publicly", "accent_colour", "logo"]}),
     ]
     inlines = [MembershipInline]
 

@@ -8,9 +8,11 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, example_date, govuk_form_helper
+from sli_portal.core.images import image_kind
 
 from .models import ActionPlan, Event, Region
 
@@ -205,3 +207,74 @@ class EventForm(SingleLineTextMixin, forms.Form):
             "link": data["link"],
             "description": data["description"],
         }
+
+
+class RegionSettingsForm(SingleLineTextMixin, forms.ModelForm):
+    """What the coordinator sets for the network: contact, public text, the calendar's days and
+    years, the public RAG ratings and the snapshots' cover."""
+
+    class Meta:
+        model = Region
+        fields = [
+            "coordinator_email",
+            "intro",
+            "update_due_days",
+            "peer_challenge_due_years",
+            "peer_challenge_overdue_years",
+            "show_rag_publicly",
+            "accent_colour",
+            "logo",
+        ]
+        labels = {
+            "coordinator_email": "SLI coordinator's e-mail address",
+            "intro": "Public introduction",
+            "update_due_days": "Days after a quarter ends by which its updates are due",
+            "peer_challenge_due_years": "Years after a peer challenge's visit from which the next is due",
+            "peer_challenge_overdue_years": "Years after which it is overdue",
+            "show_rag_publicly": "Show RAG ratings on the public plan page",
+            "accent_colour": "Snapshot cover colour (optional)",
+            "logo": "Logo on the snapshots' cover (optional)",
+        }
+        help_texts = {
+            "coordinator_email": "Answers the portal's e-mails and the public's questions",
+            "intro": "Shown on the network's public page",
+            "update_due_days": "From 1 to 90",
+            "peer_challenge_due_years": "From 1 to 10",
+            "peer_challenge_overdue_years": "More years than the due threshold, up to 15",
+        }
+        widgets = {"intro": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounds = {
+            "update_due_days": (1, 90),
+            "peer_challenge_due_years": (1, 10),
+            "peer_challenge_overdue_years": (2, 15),
+        }
+        for name, (low, high) in bounds.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = low, high
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.error_messages.update(
+                {
+                    "required": f"Enter the {str(field.label)[0].lower()}{str(field.label)[1:]}",
+                    "invalid": "Enter a whole number",
+                    "min_value": f"Enter a number from {low} to {high}",
+                    "max_value": f"Enter a number from {low} to {high}",
+                }
+            )
+            field.widget.attrs.update({"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"})
+        self.fields["coordinator_email"].error_messages["invalid"] = (
+            "Enter an e-mail address in the correct format, like sli@example.org"
+        )
+        self.fields["logo"].error_messages["invalid_image"] = "The logo must be a PNG or JPEG image"
+        self.helper = govuk_form_helper("Save settings")
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "read") and "logo" in self.changed_data:
+            head = logo.read(16)
+            logo.seek(0)
+            if image_kind(head) is None:
+                raise ValidationError("The logo must be a PNG or JPEG image")
+        return logo

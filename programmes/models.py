@@ -74,6 +74,13 @@ class Region(models.Model):
         validators=[FileExtensionValidator(["png", "jpg", "jpeg"]), validate_logo],
         help_text="The network's logo on the snapshots' cover: PNG or JPEG, up to 200 KB",
     )
+    show_rag_publicly = models.BooleanField(
+        "show RAG ratings publicly",
+        default=True,
+        help_text="Show each key objective's red, amber or green rating on the public plan page",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -18,7 +18,7 @@ from sli_portal.core.forms import add_service_errors
 from . import services
 from .access import get_plan_for_user, get_region_for_user
 from .filters import EventFilter, PlanFilter
-from .forms import EventForm, PlanForm, PlanStatusForm
+from .forms import EventForm, PlanForm, PlanStatusForm, RegionSettingsForm
 from .models import ActionPlan, Event
 from .selectors import region_events, region_plans
 
@@ -156,3 +156,14 @@ def event_delete(request: HttpRequest, slug: str, event_id: int) -> HttpResponse
         messages.success(request, f"Event “{event.title}” deleted")
         return redirect("event_list", region.slug)
     return render(request, "programmes/event_delete.html", {"region": region, "event": event})
+
+
+@GET_POST
+def region_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    region, _access = get_region_for_user(request, slug, need="coordinate")
+    form = RegionSettingsForm(request.POST or None, request.FILES or None, instance=region)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved")
+        return redirect("region_settings", region.slug)
+    return render(request, "programmes/region_settings.html", {"region": region, "form": form})

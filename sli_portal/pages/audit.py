@@ -88,6 +88,7 @@ DESCRIBE = {
     "snapshot": lambda record: record.title,
     "membership": _describe_membership,
     "invitation": lambda record: f"Invitation of {person(record.user)}",
+    "region": lambda record: f"Settings of {record.name}",
 }
 
 # The allow-list of the URL's <kind>: nothing else can be audited through the portal.
@@ -101,6 +102,7 @@ KINDS: dict[str, AuditKind] = {
         AuditKind("snapshot", "Snapshot", Snapshot, "region"),
         AuditKind("membership", "Membership", Membership, "region", ("user",), readers=COORDINATORS),
         AuditKind("invitation", "Invitation", Invitation, "region", ("user",), readers=COORDINATORS),
+        AuditKind("region", "Region settings", Region, "id"),
     )
 }
 
@@ -178,7 +180,7 @@ def region_history(kind: AuditKind, region: Region):
 
 def _rows(kind: AuditKind, region: Region):
     return (
-        kind.history.filter(**{kind.region_path: region})
+        kind.history.filter(**{kind.region_path: region.pk})
         .select_related("history_user", *kind.select_related)
         .order_by("-history_date", "-history_id")
     )
