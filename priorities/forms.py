@@ -12,7 +12,7 @@ from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, example_d
 from sli_portal.core.quarters import Quarter
 
 from .evidence import ALLOWED, validate_evidence_file
-from .models import KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
+from .models import Handover, KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
 
 
 class GovUKFormMixin(SingleLineTextMixin):
@@ -350,3 +350,28 @@ class ProjectForm(GovUKFormMixin, forms.ModelForm):
         self.fields["key_objectives"].queryset = key_objectives
         self.fields["status"].choices = Project.Status.choices
         self.fields["link"].assume_scheme = "https"
+
+
+class HandoverForm(GovUKFormMixin, forms.Form):
+    """Hand a priority area's DPH lead or deputy role to someone else from a date."""
+
+    role = forms.ChoiceField(
+        label="Which role",
+        choices=Handover.Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the role to hand over"},
+    )
+    to_user = MemberChoiceField(
+        queryset=None,
+        label="Hand it to",
+        error_messages={"required": "Select who takes the role", "invalid_choice": "Select someone from the list"},
+    )
+    starts_on = GovUKDateField(label="From", help_text=example_date(days=0))
+    interim = forms.BooleanField(
+        label="As interim", required=False, help_text="Shown as “(interim)” beside their name on every page"
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = members
+        self.fields["starts_on"].error_messages["required"] = "Enter the date the handover starts"

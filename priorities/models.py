@@ -38,6 +38,9 @@ class PriorityArea(models.Model):
         related_name="deputised_priority_areas",
         verbose_name="deputy lead",
     )
+    # Holders named by a handover "as interim", shown so on every page.
+    lead_interim = models.BooleanField("interim DPH lead", default=False)
+    deputy_interim = models.BooleanField("interim deputy lead", default=False)
 
     history = HistoricalRecords()
 
@@ -61,6 +64,60 @@ class PriorityArea(models.Model):
 
     def is_led_by(self, user) -> bool:
         return user.is_authenticated and user.pk in (self.lead_id, self.deputy_lead_id)
+
+    @property
+    def lead_label(self) -> str:
+        """Today's DPH lead as every page names them ("Amelia Hart (interim)"); "" for none."""
+        return _holder_label(self.lead, self.lead_interim)
+
+    @property
+    def deputy_label(self) -> str:
+        return _holder_label(self.deputy_lead, self.deputy_interim)
+
+
+def _holder_label(user, interim: bool) -> str:
+    if user is None:
+        return ""
+    name = user.get_full_name() or user.get_username()
+    return f"{name} (interim)" if interim else name
+
+
+class Handover(models.Model):
+    """The DPH lead or deputy role of a priority area passing to someone else from a date.
+
+    The priority area's `lead`/`deputy_lead` name the holder today: a handover from today or
+    earlier is applied at once, a later one by the daily job on its day. The handovers keep who
+    held the role when, so the holder on a quarter's due date is the one who owes its update.
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "DPH lead"
+        DEPUTY = "deputy", "Deputy lead"
+
+    priority_area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="handovers")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    starts_on = models.DateField()
+    interim = models.BooleanField(default=False)
+    # The previous holder may still write the area's updates until this day: the due date of the
+    # quarter being collected when the handover starts, whose work was mostly theirs.
+    previous_writes_until = models.DateField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority_area", "role", "starts_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} of {self.priority_area} to {self.to_user} from {self.starts_on}"
 
 
 class KeyObjectiveQuerySet(models.QuerySet):

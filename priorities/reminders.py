@@ -19,6 +19,7 @@ from sli_portal.core.notifications import portal_url, send_once
 from sli_portal.core.quarters import Quarter
 
 from . import selectors
+from .leadership import holders_on
 from .models import QuarterlyUpdate
 from .reporting import last_due_quarter, missing_updates, update_due_date
 
@@ -71,9 +72,13 @@ def send_update_reminders(*, today: datetime.date) -> int:
             due = update_due_date(region, quarter)
             # Each person's objectives, as lead or as deputy: both are asked, each told of the other.
             by_person = defaultdict(lambda: {"lead": [], "deputy": []})
-            for objective in missing_updates(plan, quarter):
-                area = objective.priority_area
-                for person, role in ((area.lead, "lead"), (area.deputy_lead, "deputy")):
+            # The holders on the due date owe the updates: a handover moves the reminders too.
+            missing = missing_updates(plan, quarter).prefetch_related(
+                "priority_area__handovers__from_user", "priority_area__handovers__to_user"
+            )
+            for objective in missing:
+                lead, deputy = holders_on(objective.priority_area, due)
+                for person, role in ((lead, "lead"), (deputy, "deputy")):
                     if person is not None and person.is_active and person.email:
                         by_person[person][role].append(objective)
             for person, roles in by_person.items():

@@ -16,6 +16,7 @@ from django.utils import timezone
 from programmes.models import ActionPlan, Region
 from sli_portal.core.quarters import Quarter
 
+from .leadership import areas_still_written_by
 from .models import (
     Evidence,
     KeyObjective,
@@ -109,7 +110,10 @@ def priority_areas_led_by(user, plan: ActionPlan | None = None) -> QuerySet[Prio
     """Priority areas `user` leads or deputises (in active plans when `plan` is None)."""
     if not user.is_authenticated:
         return PriorityArea.objects.none()
-    areas = PriorityArea.objects.filter(Q(lead=user) | Q(deputy_lead=user))
+    # After a handover, the previous holder keeps the area until the updates they were
+    # collecting are due (priorities.leadership).
+    handed_over = PriorityArea.objects.filter(areas_still_written_by(user, timezone.localdate())).values("pk")
+    areas = PriorityArea.objects.filter(Q(lead=user) | Q(deputy_lead=user) | Q(pk__in=handed_over))
     areas = areas.filter(plan__status=ActionPlan.Status.ACTIVE) if plan is None else areas.filter(plan=plan)
     return areas.select_related("plan", "plan__region", "lead", "deputy_lead").order_by("plan_id", "number")
 

@@ -19,6 +19,7 @@ from programmes.access import RegionAccess, region_access
 from programmes.models import ActionPlan, Membership, Region
 from sli_portal.core.quarters import Quarter
 
+from . import leadership
 from .models import Evidence, KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
 from .reporting import check_owes, last_due_quarter
 
@@ -29,8 +30,14 @@ UPDATE_FIELDS = ["rag_status", "progress", "achievements", "risks_and_issues", "
 
 
 def can_write_updates(*, user, access: RegionAccess, priority_area: PriorityArea) -> bool:
-    """The coordinator, or the DPH lead or deputy of the priority area who still reads the region."""
-    return access.can_coordinate or (access.can_read and priority_area.is_led_by(user))
+    """The coordinator, or the DPH lead or deputy of the priority area who still reads the
+    region; after a handover, the previous holder too until the updates they were collecting
+    are due (priorities.leadership)."""
+    if access.can_coordinate:
+        return True
+    if not access.can_read:
+        return False
+    return priority_area.is_led_by(user) or leadership.may_still_write(priority_area, user, timezone.localdate())
 
 
 def check_can_write_updates(*, user, priority_area: PriorityArea) -> None:
@@ -399,8 +406,11 @@ def copy_plan(*, plan: ActionPlan, title: str, start_date: datetime.date, end_da
             number=area.number,
             title=area.title,
             description=area.description,
+            # Today's holders (after any handover), interim or not.
             lead_id=area.lead_id,
             deputy_lead_id=area.deputy_lead_id,
+            lead_interim=area.lead_interim,
+            deputy_interim=area.deputy_interim,
         )
         new_area.full_clean()
         new_area.save()

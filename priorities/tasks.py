@@ -7,7 +7,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders
+from . import leadership, reminders
 
 
 def _day(today: str | None) -> datetime.date:
@@ -25,3 +25,9 @@ def send_update_reminders(today: str | None = None) -> int:
 def send_coordinator_digests(today: str | None = None) -> int:
     """Weekly. Safe to run twice: the digest is keyed by ISO week and coordinator."""
     return reminders.send_coordinator_digests(today=_day(today))
+
+
+@shared_task(time_limit=300)
+def apply_due_handovers(today: str | None = None) -> int:
+    """Daily, after midnight. Safe to run twice: an applied handover is not applied again."""
+    return leadership.apply_due_handovers(today=_day(today))

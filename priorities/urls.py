@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{R}plans/<int:plan_pk>/renumber/", views.objective_renumber, name="objective_renumber"),
     path(f"{R}priorities/<int:pk>/", views.priority_area_detail, name="priority_area_detail"),
     path(f"{R}priorities/<int:pk>/edit/", views.priority_area_edit, name="priority_area_edit"),
+    path(f"{R}priorities/<int:pk>/handover/", views.priority_area_handover, name="priority_area_handover"),
     path(f"{R}priorities/<int:pk>/objectives/new/", views.objective_create, name="objective_create"),
     path(f"{R}objectives/<int:pk>/", views.objective_detail, name="objective_detail"),
     path(f"{R}objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),

@@ -17,6 +17,11 @@ BEAT_SCHEDULE = {
         "task": "snapshots.tasks.sweep_stale_renders",
         "schedule": crontab(minute="*/10"),
     },
+    # Handovers of priority-area leadership whose day has come, before the reminders go.
+    "apply-due-handovers": {
+        "task": "priorities.tasks.apply_due_handovers",
+        "schedule": crontab(minute=5, hour=0),
+    },
     # Quarterly updates coming due, and overdue, for each DPH lead.
     "send-update-reminders": {
         "task": "priorities.tasks.send_update_reminders",

@@ -22,6 +22,7 @@ from .objectives import (
     priority_area_create,
     priority_area_detail,
     priority_area_edit,
+    priority_area_handover,
 )
 from .projects import project_create, project_detail, project_edit, project_list
 from .updates import evidence_delete, evidence_download, update_edit, update_history
@@ -47,6 +48,7 @@ __all__ = [
     "plan_priorities",
     "priority_area_create",
     "priority_area_detail",
+    "priority_area_handover",
     "priority_area_edit",
     "project_create",
     "project_detail",

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 from programmes.access import get_region_for_user
 from sli_portal.core.forms import add_service_errors
 
-from .. import selectors, services
-from ..forms import KeyObjectiveForm, MoveObjectiveForm, PriorityAreaForm, SignOffForm
+from .. import leadership, selectors, services
+from ..forms import HandoverForm, KeyObjectiveForm, MoveObjectiveForm, PriorityAreaForm, SignOffForm
 from ..models import KeyObjective, PriorityArea
 from ..reporting import owed_quarters, reporting_calendar
 from .lookups import get_objective, get_plan, get_priority_area
@@ -96,6 +96,50 @@ def _priority_area_form(request, region, area: PriorityArea, initial=None) -> Ht
     return render(request, "priorities/priority_area_form.html", {"region": region, "form": form, "area": area})
 
 
+@GET_POST
+def priority_area_handover(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The coordinator hands the lead or deputy role over; a second step confirms it, since it
+    ends someone's role."""
+    region, _access = get_region_for_user(request, slug, need="coordinate")
+    area = get_priority_area(region, pk)
+    form = HandoverForm(
+        request.POST or None,
+        members=services.region_members(region),
+        initial={"role": leadership.Role.LEAD, "starts_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("confirmed") == "yes":
+            try:
+                handover = leadership.hand_over(
+                    priority_area=area,
+                    handed_over_by=request.user,
+                    **data,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                started = handover.applied_at is not None
+                messages.success(
+                    request,
+                    f"{handover.get_role_display()} of Priority {area.number} "
+                    f"{'handed' if started else 'will pass'} to {handover.to_user.get_full_name()} "
+                    f"from {handover.starts_on:%-d %B %Y}",
+                )
+                return redirect("priority_area_detail", region.slug, area.pk)
+        else:
+            context = {
+                "region": region,
+                "area": area,
+                "data": data,
+                "current": leadership.holder(area, data["role"]),
+                "role_label": "DPH lead" if data["role"] == leadership.Role.LEAD else "deputy lead",
+                "fields": [(k, v) for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"],
+            }
+            return render(request, "priorities/handover_confirm.html", context)
+    return render(request, "priorities/handover_form.html", {"region": region, "area": area, "form": form})
+
+
 @require_http_methods(["GET"])
 def priority_area_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     region, access = get_region_for_user(request, slug)
@@ -110,6 +154,7 @@ def priority_area_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
             "area": area,
             "objectives": objectives,
             "meetings": area.meetings.order_by("-starts_at"),
+            "handovers": leadership.handovers_of([area]).order_by("-starts_on", "-created_at"),
             "can_coordinate": access.can_coordinate,
             "can_propose": services.can_propose_objective(user=request.user, access=access, priority_area=area),
         },
