@@ -123,3 +123,35 @@ class RolesForm(SingleLineTextMixin, forms.Form):
         self.fields["local_authority"] = _council_field(region)
         self.order_fields(["roles", "local_authority", "job_title"])
         self.helper = govuk_form_helper("Save roles")
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app (six digits) or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        error_messages={"required": "Enter the code"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input govuk-input--width-10",
+            }
+        ),
+    )
+
+
+class VerifyForm(CodeForm):
+    remember = forms.BooleanField(label="Remember this device for 30 days", required=False)
+
+    def __init__(self, *args, remember_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The 6 digits your authenticator app shows, or one of your recovery codes"
+        self.fields["code"].widget.attrs.pop("inputmode")
+        if remember_days:
+            self.fields["remember"].label = f"Remember this device for {remember_days} days"
+            self.fields["remember"].help_text = "Do not tick this on a shared computer"
+        else:
+            del self.fields["remember"]

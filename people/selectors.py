@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from priorities.models import PriorityArea
 from programmes.models import ActionPlan, Invitation, LocalAuthority, Membership, Region
@@ -20,6 +21,7 @@ class Person:
     areas: list[tuple[str, PriorityArea]] = field(default_factory=list)  # ("Lead" | "Deputy", area)
     invitation: Invitation | None = None
     invitation_state: str = ""  # pending, expired, revoked, accepted; "" without an invitation
+    two_factor: bool = False
 
     @property
     def name(self) -> str:
@@ -27,8 +29,9 @@ class Person:
 
 
 def region_people(region: Region, now: datetime.datetime) -> list[Person]:
-    """Three queries: memberships with their users and councils, the priority areas of the
-    region's running plans they lead or deputise, and the region's invitations."""
+    """Four queries: memberships with their users and councils, the priority areas of the
+    region's running plans they lead or deputise, the region's invitations and who has two-factor
+    sign-in."""
     people: dict[int, Person] = {}
     memberships = (
         Membership.objects.filter(region=region)
@@ -63,6 +66,9 @@ def region_people(region: Region, now: datetime.datetime) -> list[Person]:
         if person.invitation is None:
             person.invitation = invitation
             person.invitation_state = invitation.state(now)
+    enrolled = TOTPDevice.objects.filter(user_id__in=people, confirmed=True).values_list("user_id", flat=True)
+    for user_id in enrolled:
+        people[user_id].two_factor = True
     return list(people.values())
 
 

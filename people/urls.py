@@ -41,3 +41,16 @@ urlpatterns += [
         name="invitation_revoke",
     ),
 ]
+
+urlpatterns += [
+    path("accounts/", views.account, name="account"),
+    path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/recovery-codes/", views.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path("accounts/two-factor/remove/", views.two_factor_remove, name="two_factor_remove"),
+    path(
+        "regions/<slug:slug>/people/<int:user_id>/two-factor/reset/",
+        views.person_reset_second_factor,
+        name="person_reset_second_factor",
+    ),
+]

@@ -6,11 +6,13 @@ from axes.utils import reset as reset_lockouts
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from programmes.access import get_region_for_user
@@ -19,8 +21,8 @@ from sli_portal.core.client_address import client_address
 from sli_portal.core.forms import ChangePasswordForm, add_service_errors
 from sli_portal.pages.navigation import landing_url
 
-from . import selectors, services
-from .forms import InviteForm, ResetPasswordForm, RolesForm, SetNewPasswordForm
+from . import selectors, services, two_factor
+from .forms import CodeForm, InviteForm, ResetPasswordForm, RolesForm, SetNewPasswordForm, VerifyForm
 
 # --- Password reset and change, at Django's paths ---------------------------------------------
 
@@ -199,3 +201,128 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     roles = [m.get_role_display() for m in user.memberships.filter(region=invitation.region)]
     context = {"invitation": invitation, "form": form, "roles": roles}
     return render(request, "people/accept_invitation.html", context)
+
+
+# --- Your account and two-factor sign-in --------------------------------------------------
+
+
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    context = {
+        "enrolled": two_factor.is_enrolled(user),
+        "required": two_factor.required_for(user),
+        "codes_left": two_factor.recovery_codes_left(user),
+    }
+    return render(request, "people/account.html", context)
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return landing_url(request.user)
+
+
+def _wrong_code(wait: int, what: str) -> str:
+    if wait:
+        return f"Too many wrong codes: wait {wait} second{'s' if wait != 1 else ''}, then {what}"
+    return f"The code is not right: {what}"
+
+
+@GET_POST
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if two_factor.is_enrolled(user):
+        return redirect("account")
+    device = two_factor.pending_authenticator(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = two_factor.locked_for_seconds(device)
+        codes = None if wait else two_factor.confirm_authenticator(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            context = {"codes": codes, "next": _next_url(request), "first_time": True}
+            return render(request, "people/recovery_codes.html", context)
+        form.add_error("code", _wrong_code(wait, "enter the 6 digits your app shows now"))
+    context = {
+        "form": form,
+        "qr_code": two_factor.qr_code_svg(device),
+        "secret": two_factor.typed_secret(device),
+        "required": two_factor.required_for(user),
+        "next": _next_url(request),
+    }
+    return render(request, "people/two_factor_setup.html", context)
+
+
+@GET_POST
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.session.get(two_factor.SESSION_KEY) != two_factor.NEEDS_CODE:
+        return redirect(_next_url(request))
+    form = VerifyForm(request.POST or None, remember_days=two_factor.remember_days())
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        wait = two_factor.locked_for_seconds(two_factor.authenticator(user))
+        device = None if wait else two_factor.verify(request, form.cleaned_data["code"])
+        if device is not None:
+            response = redirect(_next_url(request))
+            authenticator = two_factor.authenticator(user)
+            if form.cleaned_data.get("remember") and authenticator is not None:
+                two_factor.remember(response, user, authenticator)
+            return response
+        form.add_error("code", _wrong_code(wait, "enter the 6 digits your app shows now, or a recovery code"))
+        status = 429 if wait else 200
+    return render(request, "people/two_factor_verify.html", {"form": form, "next": _next_url(request)}, status=status)
+
+
+@GET_POST
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes (the old ones stop working): asked on a page, made on POST."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not two_factor.is_enrolled(user):
+        return redirect("account")
+    if request.method == "POST":
+        codes = two_factor.new_recovery_codes(user)
+        return render(request, "people/recovery_codes.html", {"codes": codes, "next": reverse("account")})
+    return render(request, "people/recovery_codes_confirm.html")
+
+
+@GET_POST
+def two_factor_remove(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not two_factor.is_enrolled(user):
+        return redirect("account")
+    if two_factor.required_for(user):
+        raise PermissionDenied("Your role needs two-factor sign-in")
+    if request.method == "POST":
+        two_factor.remove_second_factor(user)
+        request.session[two_factor.SESSION_KEY] = two_factor.NOT_NEEDED
+        messages.success(request, "Two-factor sign-in is off: you sign in with your password alone")
+        return redirect("account")
+    return render(request, "people/two_factor_remove.html")
+
+
+@GET_POST
+def person_reset_second_factor(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    region, person, _memberships = _person(request, slug, user_id)
+    if not two_factor.is_enrolled(person):
+        messages.error(request, f"{services.display_name(person)} has no two-factor sign-in to reset")
+        return redirect("people_list", region.slug)
+    if request.method == "POST":
+        two_factor.reset_for(region=region, user=person, reset_by=request.user)
+        messages.success(
+            request,
+            f"Two-factor sign-in of {services.display_name(person)} reset: they set it up again at their next sign-in",
+        )
+        return redirect("people_list", region.slug)
+    return render(request, "people/person_second_factor_reset.html", {"region": region, "person": person})

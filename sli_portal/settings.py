@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sli_portal",
     "programmes",
     "priorities",
@@ -75,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # user.is_verified(), then the second step of signing in where it applies.
+    "django_otp.middleware.OTPMiddleware",
+    "people.middleware.TwoFactorMiddleware",
     # Inside authentication, so it knows who the response is for.
     "sli_portal.core.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -262,3 +268,10 @@ LOGGING = {
 PASSWORD_RESET_TIMEOUT = int(env.float("PASSWORD_RESET_HOURS", default=2) * 60 * 60)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
 PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
+
+# Two-factor sign-in (TOTP): required for coordinators, publishers and superusers when on —
+# by default in production (DEBUG=0), not in `make run`, so the demo signs in with a password.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", default=not DEBUG)
+# "Remember this device": days a browser skips the code (30 at most; 0 turns it off).
+TWO_FACTOR_REMEMBER_DAYS = min(env.int("TWO_FACTOR_REMEMBER_DAYS", default=30), 30)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="SLI Portal")

@@ -32,7 +32,7 @@ from django.utils.text import capfirst
 from peer_challenges.models import PeerChallenge
 from priorities.models import KeyObjective, QuarterlyUpdate
 from programmes.access import RegionAccess, SignInRequired
-from programmes.models import ActionPlan, Invitation, Membership, Region
+from programmes.models import ActionPlan, Invitation, Membership, Region, SecondFactorReset
 from snapshots.models import Snapshot
 
 Role = Membership.Role
@@ -89,6 +89,7 @@ DESCRIBE = {
     "membership": _describe_membership,
     "invitation": lambda record: f"Invitation of {person(record.user)}",
     "region": lambda record: f"Settings of {record.name}",
+    "second-factor": lambda record: f"Two-factor sign-in of {person(record.user)} reset",
 }
 
 # The allow-list of the URL's <kind>: nothing else can be audited through the portal.
@@ -103,6 +104,7 @@ KINDS: dict[str, AuditKind] = {
         AuditKind("membership", "Membership", Membership, "region", ("user",), readers=COORDINATORS),
         AuditKind("invitation", "Invitation", Invitation, "region", ("user",), readers=COORDINATORS),
         AuditKind("region", "Region settings", Region, "id"),
+        AuditKind("second-factor", "Two-factor reset", SecondFactorReset, "region", ("user",), readers=COORDINATORS),
     )
 }
 

@@ -437,7 +437,8 @@ def test_a_member_changes_their_password_with_the_validators_kept(client, member
     member.save()
     client.force_login(member)
     url = reverse("password_change")
-    assert 'href="/accounts/password_change/"' in client.get(reverse("home")).content.decode()
+    assert 'href="/accounts/">Your account</a>' in client.get(reverse("home")).content.decode()
+    assert 'href="/accounts/password_change/"' in client.get(reverse("account")).content.decode()
 
     weak = client.post(url, {"old_password": "correct-horse-battery", "new_password1": "abc", "new_password2": "abc"})
     page = weak.content.decode()

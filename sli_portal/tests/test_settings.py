@@ -102,3 +102,13 @@ def test_a_nonsense_proxy_count_is_refused():
     result = _django("print(s.NUM_PROXIES)", NUM_PROXIES="-1")
     assert result.returncode != 0
     assert "NUM_PROXIES must be a whole number from 0 to 10; not -1" in result.stderr
+
+
+def test_two_factor_sign_in_is_required_in_production_unless_turned_off():
+    secret = "x" * 50
+    assert _django("print(s.REQUIRE_2FA)").stdout.strip() == "False"  # make run: the demo's passwords
+    assert _django("print(s.REQUIRE_2FA)", SECRET_KEY=secret, **PRODUCTION).stdout.strip() == "True"
+    off = _django("print(s.REQUIRE_2FA)", SECRET_KEY=secret, REQUIRE_2FA="0", **PRODUCTION)
+    assert off.stdout.strip() == "False"
+    capped = _django("print(s.TWO_FACTOR_REMEMBER_DAYS)", TWO_FACTOR_REMEMBER_DAYS="90")
+    assert capped.stdout.strip() == "30"
