@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -73,4 +74,9 @@ def region_people(region: Region, now: datetime.datetime) -> list[Person]:
 
 
 def person_memberships(region: Region, user_id: int) -> list[Membership]:
-    return list(Membership.objects.filter(region=region, user_id=user_id).select_related("user", "local_authority"))
+    # The user by primary key first: Django answers an id no column can hold with no row there,
+    # where a foreign-key filter would hand it to the database (an overflow on SQLite).
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if user is None:
+        return []
+    return list(Membership.objects.filter(region=region, user=user).select_related("user", "local_authority"))

@@ -34,6 +34,7 @@ from peer_challenges.models import PeerChallenge, PeerTeamMember, Recommendation
 from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
 from priorities.models import (
     Evidence,
+    Handover,
     KeyObjective,
     MeetingAction,
     PriorityArea,
@@ -47,7 +48,7 @@ from priorities.tests.factories import (
     QuarterlyMeetingFactory,
     QuarterlyUpdateFactory,
 )
-from programmes.models import ActionPlan, Event
+from programmes.models import ActionPlan, Event, Invitation, Membership, Region
 from programmes.tests.factories import ActionPlanFactory, EventFactory, LocalAuthorityFactory
 from sli_portal.core.quarters import Quarter
 from sli_portal.tests.hypothesis_profiles import FUZZ, FUZZ_LIGHT
@@ -523,6 +524,58 @@ FORMS = {
         fields=lambda w: {"kind": ["corporate", "public_health"]},
         writes=(PeerChallenge,),
     ),
+    # people
+    "invite someone": FormCase(
+        url=lambda w: reverse("person_invite", args=[SW]),
+        user="coordinator",
+        fields=lambda w: {
+            "first_name": ["Nadia"],
+            "last_name": ["Rahman"],
+            "email": ["nadia@example.org", "coordinator@example.org"],
+            "job_title": [""],
+            "local_authority": ["", str(w.council.pk), str(w.other["council"].pk)],
+            "roles": ["member", "publisher", "national"],
+        },
+        writes=(Membership, Invitation),
+    ),
+    "change roles": FormCase(
+        url=lambda w: reverse("person_roles", args=[SW, w.priority_1.lead_id]),
+        user="coordinator",
+        fields=lambda w: {"roles": ["member", "coordinator", "national"], "local_authority": ["", str(w.council.pk)]},
+        writes=(Membership,),
+    ),
+    "region settings": FormCase(
+        url=lambda w: reverse("region_settings", args=[SW]),
+        user="coordinator",
+        fields=lambda w: {
+            "coordinator_email": ["sli@example.org", ""],
+            "intro": [""],
+            "update_due_days": ["14"],
+            "peer_challenge_due_years": ["4"],
+            "peer_challenge_overdue_years": ["5"],
+            "show_rag_publicly": ["on", ""],
+            "accent_colour": ["", "#00703c"],
+        },
+        writes=(Region,),
+    ),
+    "hand over a priority area": FormCase(
+        url=lambda w: reverse("priority_area_handover", args=[SW, w.priority_2.pk]),
+        user="coordinator",
+        fields=lambda w: {
+            "role": ["lead", "deputy"],
+            "to_user": [str(w.priority_1.lead_id)],
+            "interim": ["on", ""],
+            "confirmed": ["yes"],
+        },
+        dates=lambda w: {"starts_on": D(2024, 9, 1)},
+        writes=(Handover,),
+    ),
+    "password reset (public)": FormCase(
+        url=lambda w: reverse("password_reset"),
+        user=None,
+        fields=lambda w: {"email": ["coordinator@example.org", "nobody@example.org"]},
+        writes=(),
+    ),
     # sign in
     "sign in (public)": FormCase(
         url=lambda w: reverse("login"),
@@ -665,7 +718,14 @@ TOKENS = st.one_of(st.sampled_from(["\x00", "a\x00", "x" * 500, "'; DROP TABLE x
 
 @pytest.mark.parametrize(
     "route",
-    ["snapshot_subscribe_confirm", "snapshot_unsubscribe", "peer_challenge_feed", "peer_challenge_stage"],
+    [
+        "snapshot_subscribe_confirm",
+        "snapshot_unsubscribe",
+        "peer_challenge_feed",
+        "peer_challenge_stage",
+        "accept_invitation",
+        "password_reset_confirm",
+    ],
 )
 @FUZZ_LIGHT
 @given(token=TOKENS.filter(lambda t: t and "/" not in t))
@@ -675,12 +735,18 @@ def test_a_token_or_code_in_the_url_is_a_404_never_a_500(request, world, route, 
         "snapshot_unsubscribe": [SW, token],
         "peer_challenge_feed": [token],
         "peer_challenge_stage": [SW, world.challenge.pk, token],
+        "accept_invitation": [token],
+        "password_reset_confirm": [token, token],
     }[route]
     user = _user(request, "coordinator")
     with isolated():
         client = _client(user)
         for method in (client.get, client.post):
             response = method(reverse(route, args=args))
+            if route == "password_reset_confirm":
+                # Django's own answer to a bad reset link: a page that says the link does not work.
+                assert response.status_code == 200 and "This link does not work" in response.content.decode()
+                continue
             assert response.status_code in {400, 404, 405}, f"{route}: {response.status_code} for {token!r}"
 
 
@@ -700,6 +766,11 @@ ID_ROUTES = [
     ("peer_challenge_detail", "member"),
     ("peer_challenge_ics", "member"),
     ("peer_challenge_plan", "coordinator"),
+    ("priority_area_handover", "coordinator"),
+    ("person_roles", "coordinator"),
+    ("person_end", "coordinator"),
+    ("invitation_resend", "coordinator"),
+    ("person_reset_second_factor", "coordinator"),
 ]
 
 
@@ -734,9 +805,20 @@ def _existing_ids(route: str, world: World) -> set[int]:
         "peer_challenge_detail": PeerChallenge,
         "peer_challenge_ics": PeerChallenge,
         "peer_challenge_plan": None,
+        "priority_area_handover": PriorityArea,
+        "person_roles": "people",
+        "person_end": "people",
+        "invitation_resend": "invited",
+        "person_reset_second_factor": "people",
     }[route]
     if model is None:
         return {world.council.pk, world.other["council"].pk}
+    if model == "people":
+        return set(Membership.objects.filter(region__slug=SW).values_list("user_id", flat=True))
+    if model == "invited":
+        return set(
+            Invitation.objects.filter(region__slug=SW, accepted_at__isnull=True).values_list("user_id", flat=True)
+        )
     return set(model.objects.values_list("pk", flat=True))
 
 
