@@ -48,6 +48,15 @@ def _portal_env(var_dir: Path, **settings) -> dict[str, str]:
     return env
 
 
+# The server log of each running portal, by base URL: the console e-mail backend writes there.
+SERVER_LOGS: dict[str, Path] = {}
+
+
+def sent_emails(base_url: str) -> str:
+    """Everything the portal at `base_url` has e-mailed so far (its console backend's output)."""
+    return SERVER_LOGS[base_url].read_text()
+
+
 @contextlib.contextmanager
 def _running_portal(var_dir: Path, env: dict[str, str]):
     """Django's server on a free port until the block ends; yields its base URL."""
@@ -58,6 +67,7 @@ def _running_portal(var_dir: Path, env: dict[str, str]):
         [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=ROOT, stdout=log, stderr=log
     )
     base_url = f"http://127.0.0.1:{port}"
+    SERVER_LOGS[base_url] = var_dir / "server.log"
     try:
         deadline = time.monotonic() + 60
         while True:

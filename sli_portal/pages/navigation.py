@@ -27,8 +27,9 @@ OUTSIDE_A_REGION = "outside"  # the public, the national board: no region's page
 SIGNED_IN = "signed_in"  # any role in a region
 LEAD = "lead"  # DPH lead or deputy of a priority area
 NATIONAL = "national"
-COORDINATOR = "coordinator"  # the coordinator or SLI lead of the region
 PEOPLE = "people"  # the coordinator, who manages the region's people
+# The SLI lead (a coordinator reaches the audit log from the People page: the bar has no room).
+AUDIT = "audit"
 STAFF = "staff"
 
 # (label, URL name, takes the region slug, who sees it). Labels stay short: the bar is narrow.
@@ -44,7 +45,7 @@ ENTRIES = [
     ("Snapshots", "snapshot_list", True, {SIGNED_IN}),
     ("Peer challenges", "peer_challenge_schedule", True, {SIGNED_IN}),
     ("People", "people_list", True, {PEOPLE}),
-    ("Audit log", "audit_region", True, {COORDINATOR}),
+    ("Audit log", "audit_region", True, {AUDIT}),
     ("National view", "national_view", False, {NATIONAL}),
     ("Administration", "admin:index", False, {STAFF}),
 ]
@@ -60,10 +61,10 @@ def _audiences(request, memberships, leads_priorities: bool) -> set[str]:
         audiences.add(LEAD)
     if is_national_viewer(request.user, memberships):
         audiences.add(NATIONAL)
-    if any(m.role in ("coordinator", "sli_lead") for m in memberships):
-        audiences.add(COORDINATOR)
     if any(m.role == "coordinator" for m in memberships) or request.user.is_superuser:
         audiences.add(PEOPLE)
+    elif any(m.role == "sli_lead" for m in memberships):
+        audiences.add(AUDIT)
     if request.user.is_staff:
         audiences.add(STAFF)
     return audiences

@@ -230,6 +230,8 @@ class FormCase:
     success: frozenset = frozenset({302})
     # (field typed, the saved value read back) checked when the form succeeds.
     roundtrip: Callable[[World], tuple[str, Callable[[], str]]] | None = None
+    # Posted every time: a confirmation step's "yes", without which a valid form asks first.
+    fixed: dict = field(default_factory=dict)
 
 
 SW = "south-west"
@@ -565,8 +567,8 @@ FORMS = {
             "role": ["lead", "deputy"],
             "to_user": [str(w.priority_1.lead_id)],
             "interim": ["on", ""],
-            "confirmed": ["yes"],
         },
+        fixed={"confirmed": "yes"},
         dates=lambda w: {"starts_on": D(2024, 9, 1)},
         writes=(Handover,),
     ),
@@ -598,6 +600,7 @@ def form_data(draw, case: FormCase, world: World) -> dict:
         data.update({f"{name}_0": day, f"{name}_1": month, f"{name}_2": year})
     if draw(st.booleans()):
         data["submit"] = "submit"
+    data.update(case.fixed)
     return data
 
 
