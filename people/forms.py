@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +31,12 @@ class ResetPasswordForm(PasswordResetForm):
         }
         field.widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
         field.widget.attrs.pop("autofocus", None)
+
+    def get_users(self, email):
+        """Active accounts with this address, those without a password too: an account restored
+        by `import_region`, or invited, sets its first password this way."""
+        UserModel = get_user_model()
+        return UserModel._default_manager.filter(email__iexact=email.strip(), is_active=True)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         user, token = context["user"], context["token"]

@@ -193,6 +193,12 @@ def accept_invitation(invitation: Invitation, form) -> None:
         locked.save(update_fields=["accepted_at"])
 
 
+def accept_pending_invitations(user) -> int:
+    """The person set a password another way (a reset link to the same address): their waiting
+    invitations count as accepted."""
+    return Invitation.objects.filter(user=user).pending(timezone.now()).update(accepted_at=timezone.now())
+
+
 def change_roles(
     *, region: Region, user, roles, local_authority: LocalAuthority | None = None, job_title: str = ""
 ) -> None:

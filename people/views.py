@@ -47,8 +47,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # A new password ends any lock-out of the account: its owner has just proved who they are.
+        # A new password ends any lock-out of the account: its owner has just proved who they are,
+        # and takes up the roles any invitation still waiting offered.
         reset_lockouts(username=form.user.get_username())
+        services.accept_pending_invitations(form.user)
         return response
 
 

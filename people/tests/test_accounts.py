@@ -150,3 +150,33 @@ def test_the_sign_in_page_links_to_the_reset(client, db):
     page = client.get(reverse("login")).content.decode()
     assert reverse("password_reset") in page
     assert "E-mail address or username" in page
+
+
+def test_an_account_without_a_password_sets_its_first_one_by_a_reset(client, region, coordinator):
+    """Accounts restored by import_region, or invited, have no usable password."""
+    from people import services
+    from programmes.models import Invitation, Membership
+
+    invited = services.invite(
+        region=region,
+        invited_by=coordinator,
+        first_name="Nadia",
+        last_name="Rahman",
+        email="nadia@example.org",
+        roles=[Membership.Role.MEMBER],
+    ).user
+    mail.outbox.clear()
+    _ask_reset(client, "nadia@example.org")
+    assert len(mail.outbox) == 1
+    form_page = client.get(_link(mail.outbox[0]).replace("http://127.0.0.1:8000", ""), follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    invited.refresh_from_db()
+    assert invited.check_password(NEW_PASSWORD)
+    assert Invitation.objects.get(user=invited).accepted_at is not None
+
+
+def test_a_closed_account_gets_no_reset(client, coordinator):
+    coordinator.is_active = False
+    coordinator.save()
+    assert _ask_reset(client, "coordinator@example.org").status_code == 302
+    assert not mail.outbox
