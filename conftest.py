@@ -180,6 +180,21 @@ def superuser(db):
     return _persona("admin", is_staff=True, is_superuser=True)
 
 
+@pytest.fixture
+def personas(coordinator, sli_lead, dph_lead, member, publisher, national, other_coordinator, superuser):
+    """Every persona by its fixture's name, for a page's permission matrix."""
+    return {
+        "coordinator": coordinator,
+        "sli_lead": sli_lead,
+        "dph_lead": dph_lead,
+        "member": member,
+        "publisher": publisher,
+        "national": national,
+        "other_coordinator": other_coordinator,
+        "superuser": superuser,
+    }
+
+
 # --- Real services ------------------------------------------------------------------------
 
 

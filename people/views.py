@@ -6,7 +6,7 @@ from axes.utils import reset as reset_lockouts
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -209,10 +209,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
+@login_required
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     context = {
         "enrolled": two_factor.is_enrolled(user),
         "required": two_factor.required_for(user),
@@ -235,10 +234,9 @@ def _wrong_code(wait: int, what: str) -> str:
 
 
 @GET_POST
+@login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     if two_factor.is_enrolled(user):
         return redirect("account")
     device = two_factor.pending_authenticator(user)
@@ -261,10 +259,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @GET_POST
+@login_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     if request.session.get(two_factor.SESSION_KEY) != two_factor.NEEDS_CODE:
         return redirect(_next_url(request))
     form = VerifyForm(request.POST or None, remember_days=two_factor.remember_days())
@@ -284,11 +281,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 @GET_POST
+@login_required
 def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes (the old ones stop working): asked on a page, made on POST."""
     user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     if not two_factor.is_enrolled(user):
         return redirect("account")
     if request.method == "POST":
@@ -298,10 +294,9 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @GET_POST
+@login_required
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     if not two_factor.is_enrolled(user):
         return redirect("account")
     if two_factor.required_for(user):

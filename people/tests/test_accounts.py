@@ -7,6 +7,8 @@ from django.core import mail
 from django.urls import reverse
 
 from people.models import ResetRequest
+from people.tests.helpers import invite_nadia
+from programmes.models import Invitation
 from programmes.tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -154,17 +156,7 @@ def test_the_sign_in_page_links_to_the_reset(client, db):
 
 def test_an_account_without_a_password_sets_its_first_one_by_a_reset(client, region, coordinator):
     """Accounts restored by import_region, or invited, have no usable password."""
-    from people import services
-    from programmes.models import Invitation, Membership
-
-    invited = services.invite(
-        region=region,
-        invited_by=coordinator,
-        first_name="Nadia",
-        last_name="Rahman",
-        email="nadia@example.org",
-        roles=[Membership.Role.MEMBER],
-    ).user
+    invited = invite_nadia(region, coordinator).user
     mail.outbox.clear()
     _ask_reset(client, "nadia@example.org")
     assert len(mail.outbox) == 1

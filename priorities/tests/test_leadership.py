@@ -171,11 +171,6 @@ def test_the_plan_copy_carries_the_current_holders(priority_1, successor, dph_le
 # --- The page ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def personas(coordinator, sli_lead, dph_lead, member, publisher, national, other_coordinator, superuser):
-    return locals()
-
-
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [

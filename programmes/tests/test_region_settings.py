@@ -24,11 +24,6 @@ VALID = {
 }
 
 
-@pytest.fixture
-def personas(coordinator, sli_lead, dph_lead, member, publisher, national, other_coordinator, superuser):
-    return locals()
-
-
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
