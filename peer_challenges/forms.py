@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.forms.models import fields_for_model
 
@@ -10,7 +11,7 @@ from programmes.models import LocalAuthority, Region
 from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
 
 from . import services
-from .models import PeerChallenge, PeerTeamMember, Recommendation
+from .models import PeerChallenge, PeerChallengeSettings, PeerTeamMember, Recommendation
 
 DATE_FIELDS = {
     field.name: GovUKDateField for field in PeerChallenge._meta.concrete_fields if isinstance(field, models.DateField)
@@ -174,7 +175,7 @@ class RecommendationForm(SingleLineTextMixin, forms.ModelForm):
 class PlanForm(SingleLineTextMixin, forms.Form):
     kind = forms.ChoiceField(
         label="Kind of peer challenge",
-        choices=[(k.value, k.label) for k in PeerChallenge.CYCLE_KINDS],
+        choices=[(k.value, k.label) for k in PeerChallenge.LGA_KINDS],
         initial=PeerChallenge.Kind.CORPORATE,
         error_messages={"required": "Select the kind of peer challenge", "invalid_choice": "Select the kind"},
     )
@@ -203,3 +204,43 @@ class ScheduleFilterForm(SingleLineTextMixin, forms.Form):
         """The valid filters; invalid ones are dropped rather than failing the page."""
         self.is_valid()
         return {name: self.cleaned_data.get(name, "") for name in self.fields if name not in self.errors}
+
+
+class TimetableForm(forms.ModelForm):
+    """Which kinds count towards the 4–5 year cycle, and the sector challenges' timetable."""
+
+    cycle_kinds = forms.MultipleChoiceField(
+        label="Kinds that count towards the 4–5 year cycle",
+        choices=PeerChallenge.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The LGA offers every council a corporate, finance or governance peer challenge every five years",
+        error_messages={"required": "Select at least one kind", "invalid_choice": "Select kinds from the list"},
+    )
+
+    class Meta:
+        model = PeerChallengeSettings
+        fields = ["cycle_kinds", "sector_report_months", "sector_progress_review_months"]
+        labels = {
+            "sector_report_months": "Report expected within (months)",
+            "sector_progress_review_months": "Progress review expected within (months, optional)",
+        }
+        help_texts = {
+            "sector_report_months": "After the on-site visit's last day; from 1 to 12",
+            "sector_progress_review_months": "Leave empty when a progress review is optional; from 1 to 24",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in {"sector_report_months": (1, 12), "sector_progress_review_months": (1, 24)}.items():
+            field = self.fields[name]
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.error_messages.update(
+                {
+                    "required": "Enter the number of months",
+                    "invalid": "Enter a whole number of months",
+                    "min_value": f"Enter a number from {low} to {high}",
+                    "max_value": f"Enter a number from {low} to {high}",
+                }
+            )
+            field.widget.attrs.update({"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"})
+        self.helper = govuk_form_helper("Save the timetable")

@@ -14,10 +14,28 @@ from simple_history.models import HistoricalRecords
 
 from programmes.models import LocalAuthority, Region
 
-# Months after the on-site visit by which each follow-up is expected (the LGA's own guidance).
-REPORT_EXPECTED_MONTHS = 3
-ACTION_PLAN_EXPECTED_MONTHS = 5
-PROGRESS_REVIEW_EXPECTED_MONTHS = 12
+
+@dataclass(frozen=True)
+class Deadline:
+    """A follow-up expected so many calendar months after the on-site visit's last day."""
+
+    key: str  # "report", "action_plan", "progress_review", "progress_review_report"
+    months: int
+    field: str  # the challenge's date field that records it done
+    missing: str  # "Report not published"
+
+
+# The LGA's corporate timetable (local.gov.uk, "Corporate Peer Challenge reports"): the report and
+# action plan within 3 months, the action plan at the latest by 5, a progress review about 10
+# months after, and its report published no later than 12 months after the original challenge.
+LGA_TIMETABLE = (
+    Deadline("report", 3, "report_published_on", "Report not published"),
+    Deadline("action_plan", 5, "action_plan_published_on", "Action plan not published"),
+    Deadline("progress_review", 10, "progress_review_date", "Progress review not held"),
+    Deadline(
+        "progress_review_report", 12, "progress_review_report_published_on", "Progress review report not published"
+    ),
+)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -43,13 +61,15 @@ class PeerChallenge(models.Model):
     class Kind(models.TextChoices):
         CORPORATE = "corporate", "Corporate peer challenge"
         FINANCE = "finance", "Finance peer challenge"
+        GOVERNANCE = "governance", "Governance peer challenge"
         PUBLIC_HEALTH = "public_health", "Public health peer challenge"
         CHILDRENS_SERVICES = "childrens_services", "Children's services peer challenge"
         ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care peer challenge"
         OTHER = "other", "Other sector-specific peer challenge"
 
-    # Only these count towards the 4–5 year cycle; the others are recorded and shown.
-    CYCLE_KINDS = (Kind.CORPORATE, Kind.FINANCE)
+    # The LGA's five-yearly offer: a corporate, finance or governance peer challenge. These follow
+    # the LGA's corporate timetable; the others (sector challenges) the region's own.
+    LGA_KINDS = (Kind.CORPORATE, Kind.FINANCE, Kind.GOVERNANCE)
 
     class Stage(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -136,17 +156,17 @@ class PeerChallenge(models.Model):
             raise ValidationError(errors)
 
     @property
-    def counts_for_cycle(self) -> bool:
-        return self.kind in self.CYCLE_KINDS
+    def follows_lga_timetable(self) -> bool:
+        return self.kind in self.LGA_KINDS
 
     @property
     def is_open(self) -> bool:
         """Still moving through its stages: not closed, cancelled or postponed."""
         return self.stage not in (self.Stage.CLOSED, self.Stage.CANCELLED, self.Stage.POSTPONED)
 
-    def late_milestones(self, today: datetime.date) -> list[LateMilestone]:
-        """The milestones past their expected date: the report 3 months after the visit, the
-        action plan 5 months after, the progress review 12 months after.
+    def late_milestones(self, today: datetime.date, timetable: PeerChallengeSettings) -> list[LateMilestone]:
+        """The follow-ups past their deadline under the timetable of the challenge's kind (the
+        region's `timetable`), flagged from the day after each deadline.
 
         A closed, cancelled or postponed challenge is never late; a visit not yet over neither.
         """
@@ -154,16 +174,67 @@ class PeerChallenge(models.Model):
         if not self.is_open or visit_end is None or visit_end >= today:
             return []
         late = []
-        for key, months, done_on, what in (
-            ("report", REPORT_EXPECTED_MONTHS, self.report_published_on, "Report not published"),
-            ("action_plan", ACTION_PLAN_EXPECTED_MONTHS, self.action_plan_published_on, "Action plan not published"),
-            ("progress_review", PROGRESS_REVIEW_EXPECTED_MONTHS, self.progress_review_date, "Progress review not held"),
-        ):
-            expected_by = add_months(visit_end, months)
+        for deadline in timetable.deadlines(self.kind):
+            expected_by = add_months(visit_end, deadline.months)
+            done_on = getattr(self, deadline.field)
             held = done_on is not None and done_on <= today
             if not held and today > expected_by:
-                late.append(LateMilestone(key, f"{what} {months} months after the visit", expected_by))
+                label = f"{deadline.missing} {deadline.months} months after the visit"
+                late.append(LateMilestone(deadline.key, label, expected_by))
         return late
+
+
+def default_cycle_kinds() -> list[str]:
+    return list(PeerChallenge.LGA_KINDS)
+
+
+class PeerChallengeSettings(models.Model):
+    """A region's choices for peer challenges: which kinds count towards the 4–5 year cycle (the
+    LGA's default: corporate, finance and governance) and the timetable of the sector challenges
+    (public health and the others), which never borrow the LGA's corporate deadlines."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="peer_challenge_settings")
+    cycle_kinds = models.JSONField(default=default_cycle_kinds)
+    sector_report_months = models.PositiveSmallIntegerField(
+        "report of a sector challenge expected within (months)", default=3
+    )
+    sector_progress_review_months = models.PositiveSmallIntegerField(
+        "progress review of a sector challenge expected within (months)",
+        null=True,
+        blank=True,
+        help_text="Empty: a progress review is optional and never flagged",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "peer challenge settings"
+
+    def __str__(self) -> str:
+        return f"Peer challenge settings of {self.region}"
+
+    @classmethod
+    def for_region(cls, region: Region) -> PeerChallengeSettings:
+        """The region's settings, or the defaults (unsaved) when it never changed them."""
+        return cls.objects.filter(region=region).first() or cls(region=region)
+
+    def counts_for_cycle(self, kind: str) -> bool:
+        return kind in self.cycle_kinds
+
+    def deadlines(self, kind: str) -> tuple[Deadline, ...]:
+        if kind in PeerChallenge.LGA_KINDS:
+            return LGA_TIMETABLE
+        deadlines = [Deadline("report", self.sector_report_months, "report_published_on", "Report not published")]
+        if self.sector_progress_review_months:
+            deadlines.append(
+                Deadline(
+                    "progress_review",
+                    self.sector_progress_review_months,
+                    "progress_review_date",
+                    "Progress review not held",
+                )
+            )
+        return tuple(deadlines)
 
 
 class PeerTeamMember(models.Model):

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from programmes.models import Region
 
 from . import services
-from .models import PeerChallenge, PeerTeamMember
+from .models import PeerChallenge, PeerChallengeSettings, PeerTeamMember
 
 Stage = PeerChallenge.Stage
 
@@ -41,10 +41,12 @@ class ScheduleRow:
 def schedule(region: Region, *, today: datetime.date) -> list[ScheduleRow]:
     """Every active council with its cycle, planned challenge and late milestones.
 
-    Four queries: the councils and their challenges (region_cycle_statuses), the councils'
-    challenges of every kind (for planned ones, the kind filter and the late flags).
+    Four queries: the region's peer-challenge settings, the councils and their challenges
+    (region_cycle_statuses), the councils' challenges of every kind (for planned ones and the
+    late flags).
     """
-    cycles = services.region_cycle_statuses(region, today=today)
+    timetable = PeerChallengeSettings.for_region(region)
+    cycles = services.region_cycle_statuses(region, today=today, timetable=timetable)
     councils = {cycle.local_authority.pk: cycle.local_authority for cycle in cycles}
     all_challenges: dict[int, list[PeerChallenge]] = defaultdict(list)
     for challenge in PeerChallenge.objects.filter(local_authority__in=list(councils)).order_by("onsite_start", "pk"):
@@ -57,7 +59,7 @@ def schedule(region: Region, *, today: datetime.date) -> list[ScheduleRow]:
             (
                 c
                 for c in challenges
-                if c.kind in PeerChallenge.CYCLE_KINDS
+                if timetable.counts_for_cycle(c.kind)
                 and c.onsite_start is None
                 and c.stage not in (Stage.CANCELLED, Stage.CLOSED)
             ),
@@ -65,7 +67,7 @@ def schedule(region: Region, *, today: datetime.date) -> list[ScheduleRow]:
         )
         row = ScheduleRow(cycle, planned, kinds={c.kind for c in challenges})
         for challenge in challenges:
-            row.late.extend((challenge, milestone) for milestone in challenge.late_milestones(today))
+            row.late.extend((challenge, milestone) for milestone in challenge.late_milestones(today, timetable))
         rows.append(row)
     return rows
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from programmes.access import readable_regions
 from programmes.models import LocalAuthority, Region
 
-from .models import FocusArea, PeerChallenge, PeerTeamMember, add_months
+from .models import FocusArea, PeerChallenge, PeerChallengeSettings, PeerTeamMember, add_months
 
 CURRENT, DUE, OVERDUE, BOOKED, NEVER = "current", "due", "overdue", "booked", "never"
 STATUSES = (CURRENT, DUE, OVERDUE, BOOKED, NEVER)
@@ -105,9 +105,12 @@ def council_cycle(
     today: datetime.date,
     due_years: int,
     overdue_years: int,
+    cycle_kinds: Iterable[str] = PeerChallenge.LGA_KINDS,
 ) -> CouncilCycle:
-    """The cycle of one council from its challenges (any kind, already loaded)."""
-    counting = [c for c in challenges if c.kind in PeerChallenge.CYCLE_KINDS]
+    """The cycle of one council from its challenges (any kind, already loaded); only the kinds
+    the region counts towards the cycle (`cycle_kinds`) count."""
+    cycle_kinds = set(cycle_kinds)
+    counting = [c for c in challenges if c.kind in cycle_kinds]
     ended = [c for c in counting if visit_has_ended(c, today)]
     booked = [c for c in counting if visit_is_booked(c, today)]
     last = max(ended, key=_visit_end, default=None)
@@ -134,25 +137,34 @@ def _today(today: datetime.date | None) -> datetime.date:
 
 
 def cycle_status(local_authority: LocalAuthority, *, today: datetime.date | None = None) -> str:
-    """One of "current", "due", "overdue", "booked", "never" (two queries: region, challenges)."""
+    """One of "current", "due", "overdue", "booked", "never" (three queries: region, its
+    settings, challenges)."""
     region = local_authority.region
+    cycle_kinds = PeerChallengeSettings.for_region(region).cycle_kinds
     return council_cycle(
         local_authority,
-        local_authority.peer_challenges.filter(kind__in=PeerChallenge.CYCLE_KINDS),
+        local_authority.peer_challenges.filter(kind__in=cycle_kinds),
         today=_today(today),
         due_years=region.peer_challenge_due_years,
         overdue_years=region.peer_challenge_overdue_years,
+        cycle_kinds=cycle_kinds,
     ).status
 
 
 def region_cycle_statuses(
-    region: Region, *, today: datetime.date | None = None, include_inactive: bool = False
+    region: Region,
+    *,
+    today: datetime.date | None = None,
+    include_inactive: bool = False,
+    timetable: PeerChallengeSettings | None = None,
 ) -> list[CouncilCycle]:
     """Every (active) council of the region with its cycle, by council name.
 
-    Two queries whatever the number of councils: the councils, then all their challenges.
+    Three queries whatever the number of councils: the region's settings (unless `timetable`
+    gives them), the councils, then all their challenges.
     """
     today = _today(today)
+    cycle_kinds = (timetable or PeerChallengeSettings.for_region(region)).cycle_kinds
     councils = list(
         region.local_authorities.all() if include_inactive else region.local_authorities.filter(active=True)
     )
@@ -171,6 +183,7 @@ def region_cycle_statuses(
                 today=today,
                 due_years=region.peer_challenge_due_years,
                 overdue_years=region.peer_challenge_overdue_years,
+                cycle_kinds=cycle_kinds,
             )
         )
     return cycles
@@ -233,9 +246,13 @@ class LateChallenge:
     late: list  # of LateMilestone
 
 
-def late_challenges(region: Region, *, today: datetime.date | None = None) -> list[LateChallenge]:
-    """The region's open challenges with a milestone past its expected date (one query)."""
+def late_challenges(
+    region: Region, *, today: datetime.date | None = None, timetable: PeerChallengeSettings | None = None
+) -> list[LateChallenge]:
+    """The region's open challenges with a follow-up past its deadline (two queries: the
+    region's timetable unless given, the challenges)."""
     today = _today(today)
+    timetable = timetable or PeerChallengeSettings.for_region(region)
     challenges = (
         PeerChallenge.objects.filter(local_authority__region=region, onsite_start__lt=today)
         .exclude(stage__in=(Stage.CLOSED, Stage.CANCELLED, Stage.POSTPONED))
@@ -244,7 +261,7 @@ def late_challenges(region: Region, *, today: datetime.date | None = None) -> li
     )
     found = []
     for challenge in challenges:
-        late = challenge.late_milestones(today)
+        late = challenge.late_milestones(today, timetable)
         if late:
             found.append(LateChallenge(challenge, late))
     return found
@@ -418,26 +435,30 @@ def propose_window(cycle: CouncilCycle, *, today: datetime.date | None = None) -
 PLANNING_STAGES = (Stage.PROPOSED, Stage.SCOPING, Stage.POSITION_STATEMENT, Stage.POSTPONED)
 
 
-def planned_challenges():
-    return PeerChallenge.objects.filter(stage__in=PLANNING_STAGES, kind__in=PeerChallenge.CYCLE_KINDS)
+def planned_challenges(region: Region):
+    """The region's challenges of a kind counting towards the cycle that are being planned."""
+    cycle_kinds = PeerChallengeSettings.for_region(region).cycle_kinds
+    return PeerChallenge.objects.filter(local_authority__region=region, stage__in=PLANNING_STAGES, kind__in=cycle_kinds)
 
 
 def plan_challenge(
     *, local_authority: LocalAuthority, by, kind: str = PeerChallenge.Kind.CORPORATE, today=None
 ) -> PeerChallenge:
     """Create a proposed challenge for a council that is due, overdue or never recorded."""
+    region = local_authority.region
     cycle = council_cycle(
         local_authority,
         local_authority.peer_challenges.all(),
         today=_today(today),
-        due_years=local_authority.region.peer_challenge_due_years,
-        overdue_years=local_authority.region.peer_challenge_overdue_years,
+        due_years=region.peer_challenge_due_years,
+        overdue_years=region.peer_challenge_overdue_years,
+        cycle_kinds=PeerChallengeSettings.for_region(region).cycle_kinds,
     )
     if not cycle.needs_planning:
         raise ValidationError(
             f"{local_authority.name} is {cycle.status_label.lower()}: there is no challenge to plan yet"
         )
-    if planned_challenges().filter(local_authority=local_authority).exists():
+    if planned_challenges(region).filter(local_authority=local_authority).exists():
         raise ValidationError(f"{local_authority.name} already has a challenge being planned")
     window = propose_window(cycle, today=today)
     challenge = PeerChallenge(

@@ -9,6 +9,7 @@ urlpatterns = [
     path(f"{PREFIX}schedule.csv", views.schedule_export, {"fmt": "csv"}, name="peer_challenge_schedule_csv"),
     path(f"{PREFIX}schedule.xlsx", views.schedule_export, {"fmt": "xlsx"}, name="peer_challenge_schedule_xlsx"),
     path(f"{PREFIX}timeline/", views.timeline, name="peer_challenge_timeline"),
+    path(f"{PREFIX}timetable/", views.timetable_settings, name="peer_challenge_timetable"),
     path(f"{PREFIX}planner/", views.planner, name="peer_challenge_planner"),
     path(f"{PREFIX}planner/<int:council_pk>/", views.plan, name="peer_challenge_plan"),
     path(f"{PREFIX}calendar/", views.calendar_page, name="peer_challenge_calendar"),

@@ -31,8 +31,9 @@ from .forms import (
     RecommendationForm,
     ScheduleFilterForm,
     StageForm,
+    TimetableForm,
 )
-from .models import CalendarToken, PeerChallenge, PeerTeamMember, Recommendation
+from .models import CalendarToken, PeerChallenge, PeerChallengeSettings, PeerTeamMember, Recommendation
 
 Stage = PeerChallenge.Stage
 
@@ -130,7 +131,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "region": region,
             "access": access,
             "challenge": challenge,
-            "late": challenge.late_milestones(today),
+            "late": challenge.late_milestones(today, PeerChallengeSettings.for_region(region)),
             "next_stages": [Stage(s) for s in services.allowed_next_stages(challenge)],
             "can_postpone": challenge.stage in services.POSTPONABLE_STAGES,
             "can_cancel": challenge.stage in services.CANCELLABLE_STAGES,
@@ -389,7 +390,7 @@ def recommendation_remove(request: HttpRequest, slug: str, pk: int, recommendati
 def planner(request: HttpRequest, slug: str) -> HttpResponse:
     region, access = get_region_for_user(request, slug, need="coordinate")
     today = timezone.localdate()
-    planned = services.planned_challenges().filter(local_authority__region=region)
+    planned = services.planned_challenges(region)
     being_planned = set(planned.values_list("local_authority_id", flat=True))
     cycles = [
         cycle
@@ -472,3 +473,14 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         url_for=lambda challenge: request.build_absolute_uri(_detail_url(region, challenge)),
     )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def timetable_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug, need="coordinate")
+    form = TimetableForm(request.POST or None, instance=PeerChallengeSettings.for_region(region))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Peer-challenge timetable saved")
+        return redirect("peer_challenge_timetable", region.slug)
+    return render(request, "peer_challenges/timetable.html", {"region": region, "access": access, "form": form})

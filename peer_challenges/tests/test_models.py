@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from peer_challenges.models import PeerChallenge, PeerTeamMember
+from peer_challenges.models import PeerChallenge, PeerChallengeSettings, PeerTeamMember
 from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
 from programmes.tests.factories import LocalAuthorityFactory
 from sli_portal.tests.helpers import violates
@@ -94,12 +94,13 @@ def test_a_complete_challenge_passes_clean(council):
     [
         (PeerChallenge.Kind.CORPORATE, True),
         (PeerChallenge.Kind.FINANCE, True),
+        (PeerChallenge.Kind.GOVERNANCE, True),
         (PeerChallenge.Kind.PUBLIC_HEALTH, False),
         (PeerChallenge.Kind.OTHER, False),
     ],
 )
-def test_only_corporate_and_finance_challenges_count_for_the_cycle(kind, counts):
-    assert PeerChallenge(kind=kind).counts_for_cycle is counts
+def test_by_default_the_lgas_five_yearly_kinds_count_for_the_cycle(region, kind, counts):
+    assert PeerChallengeSettings.for_region(region).counts_for_cycle(kind) is counts
 
 
 def test_challenge_changes_are_kept_in_history(council):

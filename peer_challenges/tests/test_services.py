@@ -8,7 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from peer_challenges import services
-from peer_challenges.models import PeerChallenge, PeerTeamMember
+from peer_challenges.models import PeerChallenge, PeerChallengeSettings, PeerTeamMember
 from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
 from programmes.tests.factories import LocalAuthorityFactory
 
@@ -18,38 +18,109 @@ D = datetime.date
 Stage = PeerChallenge.Stage
 
 
-# Late milestones
+# Late milestones: the LGA's corporate timetable (the challenge's visit ended on 6 October 2023)
 
 
-def _late_keys(challenge, today):
-    return [m.key for m in challenge.late_milestones(today)]
+def _late_keys(challenge, today, timetable=None):
+    timetable = timetable or PeerChallengeSettings(region=challenge.local_authority.region)
+    return [m.key for m in challenge.late_milestones(today, timetable)]
 
 
-def test_report_is_late_the_day_after_3_months(challenge):
-    assert _late_keys(challenge, D(2024, 1, 6)) == []
-    assert _late_keys(challenge, D(2024, 1, 7)) == ["report"]
+@pytest.mark.parametrize(
+    ("done_before", "key", "deadline"),
+    [
+        ((), "report", D(2024, 1, 6)),
+        (("report_published_on",), "action_plan", D(2024, 3, 6)),
+        (("report_published_on", "action_plan_published_on"), "progress_review", D(2024, 8, 6)),
+        (
+            ("report_published_on", "action_plan_published_on", "progress_review_date"),
+            "progress_review_report",
+            D(2024, 10, 6),
+        ),
+    ],
+)
+def test_each_lga_deadline_is_flagged_from_the_day_after(challenge, done_before, key, deadline):
+    for field in done_before:
+        setattr(challenge, field, D(2023, 12, 1))
+    day = datetime.timedelta(days=1)
+    assert key not in _late_keys(challenge, deadline - day)
+    assert key not in _late_keys(challenge, deadline)
+    assert key in _late_keys(challenge, deadline + day)
+    # Done on the day after: it is late until then, not afterwards.
+    setattr(challenge, dict(REPORT_FIELDS)[key], deadline + day)
+    assert key not in _late_keys(challenge, deadline + day)
 
 
-def test_action_plan_is_late_after_5_months(challenge):
-    challenge.report_published_on = D(2023, 12, 1)
-    assert _late_keys(challenge, D(2024, 3, 6)) == []
-    assert _late_keys(challenge, D(2024, 3, 7)) == ["action_plan"]
+REPORT_FIELDS = [
+    ("report", "report_published_on"),
+    ("action_plan", "action_plan_published_on"),
+    ("progress_review", "progress_review_date"),
+    ("progress_review_report", "progress_review_report_published_on"),
+]
 
 
-def test_progress_review_is_late_after_12_months(challenge):
+def test_months_are_counted_from_the_visits_last_day_and_clamped_to_the_months_end(council):
+    challenge = PeerChallengeFactory(
+        local_authority=council,
+        kind="finance",
+        stage=Stage.FEEDBACK,
+        onsite_start=D(2023, 8, 28),
+        onsite_end=D(2023, 8, 31),
+    )
+    # 31 August + 3 months: 30 November; + 5: 31 January; + 10: 30 June; + 12: 31 August.
+    assert _late_keys(challenge, D(2023, 11, 30)) == []
+    assert _late_keys(challenge, D(2023, 12, 1)) == ["report"]
+    assert "action_plan" not in _late_keys(challenge, D(2024, 1, 31))
+    assert "action_plan" in _late_keys(challenge, D(2024, 2, 1))
+    assert "progress_review" not in _late_keys(challenge, D(2024, 6, 30))
+    assert "progress_review" in _late_keys(challenge, D(2024, 7, 1))
+    assert "progress_review_report" not in _late_keys(challenge, D(2024, 8, 31))
+    assert "progress_review_report" in _late_keys(challenge, D(2024, 9, 1))
+
+
+def test_a_booked_progress_review_is_late_until_it_is_held(challenge):
     challenge.report_published_on = D(2023, 12, 1)
     challenge.action_plan_published_on = D(2024, 2, 1)
-    assert _late_keys(challenge, D(2024, 10, 6)) == []
-    assert _late_keys(challenge, D(2024, 10, 7)) == ["progress_review"]
-    challenge.progress_review_date = D(2024, 11, 1)  # booked, not yet held
-    assert _late_keys(challenge, D(2024, 10, 20)) == ["progress_review"]
-    assert _late_keys(challenge, D(2024, 11, 1)) == []
+    challenge.progress_review_date = D(2024, 9, 1)  # booked, after the 10 months
+    assert "progress_review" in _late_keys(challenge, D(2024, 8, 20))
+    assert "progress_review" not in _late_keys(challenge, D(2024, 9, 1))
+
+
+@pytest.mark.parametrize("kind", ["corporate", "finance", "governance"])
+def test_the_lga_kinds_follow_the_corporate_timetable(challenge, kind):
+    challenge.kind = kind
+    assert _late_keys(challenge, D(2024, 10, 7)) == [
+        "report",
+        "action_plan",
+        "progress_review",
+        "progress_review_report",
+    ]
+
+
+@pytest.mark.parametrize("kind", ["public_health", "childrens_services", "adult_social_care", "other"])
+def test_a_sector_challenge_never_borrows_corporate_flags(challenge, kind):
+    challenge.kind = kind
+    # By default: its report within 3 months, a progress review optional (never flagged).
+    assert _late_keys(challenge, D(2024, 1, 6)) == []
+    assert _late_keys(challenge, D(2024, 1, 7)) == ["report"]
+    challenge.report_published_on = D(2023, 12, 1)
+    assert _late_keys(challenge, D(2026, 1, 1)) == []
+
+
+def test_a_region_sets_its_own_sector_timetable(challenge, region):
+    challenge.kind = "public_health"
+    timetable = PeerChallengeSettings(region=region, sector_report_months=4, sector_progress_review_months=9)
+    assert _late_keys(challenge, D(2024, 2, 6), timetable) == []
+    assert _late_keys(challenge, D(2024, 2, 7), timetable) == ["report"]
+    challenge.report_published_on = D(2024, 1, 15)
+    assert _late_keys(challenge, D(2024, 7, 6), timetable) == []
+    assert _late_keys(challenge, D(2024, 7, 7), timetable) == ["progress_review"]
 
 
 @pytest.mark.parametrize("stage", [Stage.CLOSED, Stage.CANCELLED, Stage.POSTPONED])
 def test_a_finished_or_stopped_challenge_is_never_late(challenge, stage):
     challenge.stage = stage
-    assert challenge.late_milestones(D(2026, 1, 1)) == []
+    assert _late_keys(challenge, D(2026, 1, 1)) == []
 
 
 def test_late_challenges_lists_the_regions_late_ones(challenge, region):

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from peer_challenges.models import CalendarToken, PeerChallenge, PeerTeamMember, Recommendation
+from peer_challenges.models import CalendarToken, PeerChallenge, PeerChallengeSettings, PeerTeamMember, Recommendation
 from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
 from programmes.tests.factories import LocalAuthorityFactory
 from sli_portal.tests.helpers import PERSONAS
@@ -154,10 +154,10 @@ def test_schedule_and_timeline_read_in_a_fixed_number_of_queries(client, member,
     _councils(region, 9)
     at_10x = _queries(client, url)
     # Per request: session, user, region, the user's roles, the navigation's memberships and its
-    # lead check, the session save; then the councils and their challenges (the schedule reads
-    # them twice: the cycle kinds, then every kind; the timeline reads them again for the
-    # councils' cycle status). Nothing per council.
-    assert at_1x == at_10x <= 13
+    # lead check, the session save; then the region's peer-challenge settings, the councils and
+    # their challenges (the schedule reads them twice: the cycle kinds, then every kind; the
+    # timeline reads them again for the councils' cycle status). Nothing per council.
+    assert at_1x == at_10x <= 14
 
 
 @time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False)
@@ -439,3 +439,70 @@ def test_the_timeline_marks_the_councils_due_or_overdue(client, member, region):
         page = client.get(reverse("peer_challenge_timeline", args=[region.slug])).content.decode()
     row = page.split(">Torbay")[1].split("</th>")[0]
     assert "Overdue" in row
+
+
+# --- The region's peer-challenge timetable -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("coordinator", 200),
+        ("superuser", 200),
+        ("sli_lead", 403),
+        ("dph_lead", 403),
+        ("member", 403),
+        ("publisher", 403),
+        ("national", 403),
+        ("other_coordinator", 403),
+        (None, 302),
+    ],
+)
+def test_only_the_coordinator_sets_the_timetable(client, region, request, persona, expected):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    url = reverse("peer_challenge_timetable", args=[region.slug])
+    assert client.get(url).status_code == expected
+    if expected != 200:
+        client.post(url, {"cycle_kinds": ["public_health"], "sector_report_months": "6"})
+        assert not PeerChallengeSettings.objects.exists()
+
+
+def test_the_coordinator_sets_the_timetable_and_the_flags_follow(client, region, coordinator, challenge):
+    challenge.kind = "public_health"
+    challenge.save()
+    client.force_login(coordinator)
+    url = reverse("peer_challenge_timetable", args=[region.slug])
+    page = client.get(url).content.decode()
+    assert "Corporate, finance and governance peer challenges follow the LGA" in page
+    response = client.post(
+        url,
+        {"cycle_kinds": ["corporate", "finance"], "sector_report_months": "4", "sector_progress_review_months": ""},
+    )
+    assert response.status_code == 302
+    settings = PeerChallengeSettings.objects.get(region=region)
+    assert settings.cycle_kinds == ["corporate", "finance"] and settings.sector_report_months == 4
+    assert settings.history.get().history_user == coordinator
+    with time_machine.travel(datetime.datetime(2024, 2, 6, 12, tzinfo=datetime.UTC)):
+        assert (
+            "Report not published"
+            not in client.get(reverse("peer_challenge_detail", args=[region.slug, challenge.pk])).content.decode()
+        )
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"cycle_kinds": []}, "Select at least one kind"),
+        ({"cycle_kinds": ["inspection"]}, "Select kinds from the list"),
+        ({"sector_report_months": "0"}, "Enter a number from 1 to 12"),
+        ({"sector_report_months": "three"}, "Enter a whole number of months"),
+        ({"sector_progress_review_months": "30"}, "Enter a number from 1 to 24"),
+    ],
+)
+def test_a_bad_timetable_is_a_form_error(client, region, coordinator, data, error):
+    client.force_login(coordinator)
+    posted = {"cycle_kinds": ["corporate"], "sector_report_months": "3", **data}
+    response = client.post(reverse("peer_challenge_timetable", args=[region.slug]), posted)
+    assert response.status_code == 200 and error in response.content.decode()
+    assert not PeerChallengeSettings.objects.exists()

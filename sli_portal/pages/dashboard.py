@@ -11,10 +11,12 @@ import contextlib
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from peer_challenges.models import PeerChallengeSettings
 from peer_challenges.services import STATUS_LABELS, STATUS_TAG_CLASSES, STATUSES, region_cycle_statuses
 from priorities.models import PriorityArea
 from priorities.reporting import QuarterProgress, reporting_calendar
@@ -100,6 +102,11 @@ class RegionDashboard:
     next_visits: list = field(default_factory=list)
     peer_challenge_schedule_url: str = ""
 
+    @cached_property
+    def peer_challenge_settings(self) -> PeerChallengeSettings:
+        """Read once for the cycle counts and the late follow-ups of the coordinator's tasks."""
+        return PeerChallengeSettings.for_region(self.region)
+
     @property
     def cycles_needing_attention(self) -> int:
         return sum(c.count for c in self.cycle_counts if c.status in ("due", "overdue", "never"))
@@ -119,7 +126,7 @@ def _matrix(plan: ActionPlan, quarters: list[Quarter]) -> list[MatrixRow]:
 
 
 def _peer_challenges(dashboard: RegionDashboard) -> None:
-    cycles = region_cycle_statuses(dashboard.region, today=dashboard.today)
+    cycles = region_cycle_statuses(dashboard.region, today=dashboard.today, timetable=dashboard.peer_challenge_settings)
     counts = Counter(cycle.status for cycle in cycles)
     dashboard.cycle_counts = [CycleCount(status, STATUS_LABELS[status], counts[status]) for status in STATUSES]
     booked = [cycle for cycle in cycles if cycle.next_booked is not None]

@@ -21,7 +21,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from peer_challenges.models import PeerChallenge
+from peer_challenges.models import PeerChallenge, PeerChallengeSettings
 from peer_challenges.services import STATUS_LABELS, STATUSES, council_cycle
 from priorities.models import KeyObjective, PriorityArea, QuarterlyUpdate
 from priorities.reporting import last_due_quarter, overdue_counts, update_due_date
@@ -77,14 +77,14 @@ def _cells(quarters: list[Quarter], by_quarter: dict[Quarter, Counter]) -> list[
 
 
 def _cycle_counts(regions: list[Region], today: datetime.date) -> dict[int, list[CycleCount]]:
-    """Region id → peer-challenge cycle status counts of its active councils; two queries."""
+    """Region id → peer-challenge cycle status counts of its active councils; three queries."""
 
     by_id = {region.pk: region for region in regions}
     councils = list(LocalAuthority.objects.filter(region__in=regions, active=True).order_by())
     challenges: dict[int, list] = defaultdict(list)
-    for challenge in PeerChallenge.objects.filter(
-        local_authority__region__in=regions, kind__in=PeerChallenge.CYCLE_KINDS
-    ).order_by():
+    saved = {s.region_id: s for s in PeerChallengeSettings.objects.filter(region__in=regions)}
+    cycle_kinds = {r.pk: (saved.get(r.pk) or PeerChallengeSettings(region=r)).cycle_kinds for r in regions}
+    for challenge in PeerChallenge.objects.filter(local_authority__region__in=regions).order_by():
         challenges[challenge.local_authority_id].append(challenge)
     counts: dict[int, Counter] = defaultdict(Counter)
     for council in councils:
@@ -95,6 +95,7 @@ def _cycle_counts(regions: list[Region], today: datetime.date) -> dict[int, list
             today=today,
             due_years=region.peer_challenge_due_years,
             overdue_years=region.peer_challenge_overdue_years,
+            cycle_kinds=cycle_kinds[region.pk],
         )
         counts[region.pk][cycle.status] += 1
     return {

@@ -152,7 +152,7 @@ def _meetings(dashboard: RegionDashboard) -> list[Task]:
 
 
 def _late_peer_challenges(dashboard: RegionDashboard) -> list[Task]:
-    late = late_challenges(dashboard.region, today=dashboard.today)
+    late = late_challenges(dashboard.region, today=dashboard.today, timetable=dashboard.peer_challenge_settings)
     if not late:
         return []
     count = len(late)

@@ -110,11 +110,12 @@ def test_the_dashboard_page_issues_a_fixed_number_of_queries(
     # session, user; navigation: memberships, leads a priority; access; active plan; priority
     # areas; RAG matrix; the last due and the collecting quarter's owed objectives (2); the
     # objectives awaiting sign-off; overdue actions; upcoming meetings; events; councils; their
-    # peer challenges; the session save (savepoint, update, release); the coordinator's tasks:
+    # peer challenges and the region's peer-challenge settings; the session save (savepoint,
+    # update, release); the coordinator's tasks:
     # draft plans, the month's snapshot, the last due quarter's meetings, late peer challenges.
     with time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
         client.force_login(coordinator)  # signed in on the same pinned day, so never expired
-        with django_assert_max_num_queries(24):
+        with django_assert_max_num_queries(25):
             response = client.get(reverse("dashboard", args=[region.slug]))
     assert response.status_code == 200
     assert response.context["dashboard"].missing_updates

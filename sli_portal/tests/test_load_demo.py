@@ -162,7 +162,7 @@ class TestTheLoadedDemo:
 
     def test_peer_challenges_cover_every_cycle_status(self, db):
         today = timezone.localdate()
-        cycle = PeerChallenge.objects.filter(kind__in=PeerChallenge.CYCLE_KINDS, onsite_end__lte=today)
+        cycle = PeerChallenge.objects.filter(kind__in=PeerChallenge.LGA_KINDS, onsite_end__lte=today)
         years = {}
         for challenge in cycle:
             age = (today - challenge.onsite_end).days / 365.25
