@@ -329,7 +329,7 @@ def test_publisher_renders_and_publishes_the_snapshot_of_the_month(journey):
 # --- 4. The coordinator plans a peer challenge ---------------------------------------------------
 
 
-def test_coordinator_plans_a_peer_challenge_and_moves_it_on(journey):
+def test_coordinator_prompts_a_council_records_its_peer_challenge_and_moves_it_on(journey):
     tab = journey("coordinator-peer-challenge")
     page = tab.page
     tab.sign_in("coordinator")
@@ -341,14 +341,21 @@ def test_coordinator_plans_a_peer_challenge_and_moves_it_on(journey):
         status = row.locator("td").first.locator(".govuk-tag").first.inner_text().strip()
         assert status in statuses, f"{row.inner_text()!r} has no cycle status"
 
-    # Plan a challenge for an overdue council, then move it on through two stages.
-    page.get_by_role("link", name="Planner", exact=True).click()
+    # Prompt an overdue council, record the challenge it agreed with the LGA, then move it on.
+    page.get_by_role("link", name="Councils to prompt", exact=True).click()
     tab.check("planner")
     overdue = page.get_by_role("row").filter(has=page.locator(".govuk-tag", has_text="Overdue")).first
     council = overdue.get_by_role("rowheader").inner_text().strip()
-    overdue.get_by_label("Kind").select_option(label="Corporate peer challenge")
-    overdue.get_by_role("button", name=f"Plan a challenge for {council}").click()
-    expect_success(page, f"Corporate peer challenge, {council} proposed")
+    overdue.get_by_role("rowheader").get_by_role("link").click()
+    tab.check("council-prompts")
+    page.get_by_label("Raised it with the council's DPH").check()
+    page.get_by_role("button", name="Record the prompt").click()
+    expect_success(page, f"Prompt recorded for {council}")
+    tab.check("prompt-recorded")
+    expect(page.locator("main")).to_contain_text("Raised it with the council's DPH (recorded by Hannah Price)")
+    page.get_by_label("Kind of peer challenge").select_option(label="Corporate peer challenge")
+    page.get_by_role("button", name="Record the agreed challenge").click()
+    expect_success(page, f"Corporate peer challenge, {council} recorded as agreed with the LGA")
     expect(page.locator("main")).to_contain_text("Proposed")
     tab.check("proposed")
 
@@ -557,17 +564,23 @@ def test_a_published_snapshot_shows_only_signed_off_objectives(journey):
     assert "Shared public health intelligence" not in tab.page.request.get(latest).text()
 
 
-def test_the_planner_no_longer_offers_a_council_once_its_challenge_is_planned(journey):
+def test_a_council_leaves_the_councils_to_prompt_once_its_challenge_is_recorded(journey):
     tab = journey("defect-planner")
     tab.sign_in_without_the_form("coordinator")
     request = tab.page.request
     row = re.compile(
-        r'<th scope="row"[^>]*>([^<]+)</th>\s*<td[^>]*>\s*<strong[^>]*>([^<]+)</strong>.*?action="([^"]+)"', re.S
+        r'<th scope="row"[^>]*><a class="govuk-link" href="([^"]+)">([^<]+)</a></th>\s*<td[^>]*>\s*'
+        r"<strong[^>]*>([^<]+)</strong>",
+        re.S,
     )
-    planner = row.findall(request.get(f"{REGION}/peer-challenges/planner/").text())
-    # The last "due" council: the peer-challenge journey plans for the first overdue one.
+    planner = [
+        (name, status, url)
+        for url, name, status in row.findall(request.get(f"{REGION}/peer-challenges/planner/").text())
+    ]
+    # The last "due" council: the peer-challenge journey records one for the first overdue one.
     council, _, url = [found for found in planner if found[1].strip() == "Due"][-1]
     token = next(c["value"] for c in tab.page.context.cookies() if c["name"] == "csrftoken")
-    planned = request.post(url, form={"csrfmiddlewaretoken": token, "kind": "corporate"}, max_redirects=0)
+    planned = request.post(f"{url}agreed/", form={"csrfmiddlewaretoken": token, "kind": "corporate"}, max_redirects=0)
     assert planned.status == 302 and "/planner/" not in planned.headers["location"], planned.headers
-    assert council not in [found[0] for found in row.findall(request.get(f"{REGION}/peer-challenges/planner/").text())]
+    after = row.findall(request.get(f"{REGION}/peer-challenges/planner/").text())
+    assert council not in [name for _, name, _ in after]

@@ -11,7 +11,7 @@ from programmes.models import LocalAuthority, Region
 from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
 
 from . import services
-from .models import PeerChallenge, PeerChallengeSettings, PeerTeamMember, Recommendation
+from .models import PeerChallenge, PeerChallengeSettings, PeerTeamMember, Prompt, Recommendation
 
 DATE_FIELDS = {
     field.name: GovUKDateField for field in PeerChallenge._meta.concrete_fields if isinstance(field, models.DateField)
@@ -244,3 +244,38 @@ class TimetableForm(forms.ModelForm):
             )
             field.widget.attrs.update({"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"})
         self.helper = govuk_form_helper("Save the timetable")
+
+
+class PromptForm(SingleLineTextMixin, forms.Form):
+    """What the coordinator did to move a council towards its next peer challenge."""
+
+    action = forms.ChoiceField(
+        label="What did you do?",
+        choices=Prompt.Action.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you did", "invalid_choice": "Select one of the options"},
+    )
+    prompted_on = GovUKDateField(label="When", error_messages={"required": "Enter the date"})
+    note = forms.CharField(
+        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_form_helper("Record the prompt")
+        self.helper.form_tag = False
+
+
+class LgaAdviserForm(SingleLineTextMixin, forms.Form):
+    name = forms.CharField(label="Name", max_length=150, error_messages={"required": "Enter the adviser's name"})
+    email = forms.EmailField(
+        label="E-mail address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an e-mail address in the correct format, like name@local.gov.uk"},
+    )
+    phone = forms.CharField(label="Telephone (optional)", max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_form_helper("Save the adviser")
+        self.helper.form_tag = False

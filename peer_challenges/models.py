@@ -101,6 +101,20 @@ class PeerChallenge(models.Model):
     progress_review_report_url = models.URLField("progress review report link", blank=True)
     status_reason = models.TextField(blank=True, help_text="Why the challenge was postponed or cancelled")
     notes = models.TextField(blank=True)
+    # The network's part: councils request a challenge through the LGA; the network makes sure
+    # public health is in its scope and offers DsPH and consultants as peers.
+    requested_on = models.DateField(
+        "requested or agreed with the LGA on", null=True, blank=True, help_text="When the council and the LGA agreed it"
+    )
+    public_health_in_scope = models.BooleanField(
+        "public health in the scope", null=True, blank=True, help_text="Empty: not known yet"
+    )
+    peers_offered = models.ManyToManyField(
+        "Peer",
+        blank=True,
+        related_name="challenges_offered",
+        help_text="DsPH or consultants of the network offered to the LGA for this challenge",
+    )
 
     history = HistoricalRecords()
 
@@ -294,6 +308,7 @@ class Recommendation(models.Model):
     text = models.TextField("recommendation")
     council_response = models.TextField("council's response", blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    themes = models.JSONField(default=list, blank=True)  # RecommendationTheme values
 
     history = HistoricalRecords()
 
@@ -306,6 +321,116 @@ class Recommendation(models.Model):
     @property
     def tag_class(self) -> str:
         return {"done": "govuk-tag--green", "in_progress": "govuk-tag--yellow"}.get(self.status, "govuk-tag--grey")
+
+
+class RecommendationTheme(models.TextChoices):
+    """What a recommendation is about: the five core elements every corporate peer challenge
+    covers (LGA, "Corporate Peer Challenge"), and the themes a public-health network follows."""
+
+    PRIORITIES = "priorities", "Local priorities and outcomes"
+    LEADERSHIP = "leadership", "Organisational and place leadership"
+    GOVERNANCE = "governance", "Governance and culture"
+    FINANCE = "finance", "Financial planning and management"
+    CAPACITY = "capacity", "Capacity for improvement"
+    PUBLIC_HEALTH = "public_health", "Public health and prevention"
+    INEQUALITIES = "inequalities", "Health inequalities"
+    PARTNERSHIPS = "partnerships", "Partnerships and the NHS"
+    WORKFORCE = "workforce", "Workforce"
+    DATA = "data", "Data, insight and performance"
+    ENGAGEMENT = "engagement", "Communities and engagement"
+
+
+class LgaAdviser(models.Model):
+    """The LGA's regional principal adviser for a council: the person a council asks for a peer
+    challenge, and whom the network asks about one."""
+
+    local_authority = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE, related_name="lga_adviser")
+    name = models.CharField(max_length=150)
+    email = models.EmailField("e-mail address", blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "LGA principal adviser"
+
+    def __str__(self) -> str:
+        return f"{self.name} (LGA principal adviser for {self.local_authority})"
+
+
+class Prompt(models.Model):
+    """Something the coordinator did to move a council towards its next peer challenge. The
+    network prompts; the council requests the challenge through the LGA."""
+
+    class Action(models.TextChoices):
+        RAISED_WITH_DPH = "raised_with_dph", "Raised it with the council's DPH"
+        ASKED_LGA_ADVISER = "asked_lga_adviser", "Asked the LGA principal adviser"
+        OFFERED_PEERS = "offered_peers", "Offered peers from the network"
+        PUBLIC_HEALTH_SCOPE = "public_health_scope", "Asked for public health in the scope"
+        OTHER = "other", "Something else"
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="peer_challenge_prompts")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    prompted_on = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-prompted_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority}: {self.get_action_display()} on {self.prompted_on}"
+
+
+class Peer(models.Model):
+    """Someone of the region who can serve on a peer team, for the LGA's calls for peers."""
+
+    class Kind(models.TextChoices):
+        DPH = "dph", "Director of Public Health"
+        CONSULTANT = "consultant", "Consultant in public health"
+        OFFICER = "officer", "Officer peer"
+        MEMBER = "member", "Member peer (councillor)"
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="peers")
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    home_council = models.ForeignKey(LocalAuthority, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    expertise = models.TextField(blank=True, help_text="What they bring to a peer team")
+    available_from = models.DateField(null=True, blank=True)
+    available_until = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True, help_text="Untick for someone who no longer serves as a peer")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(available_from__isnull=True)
+                | Q(available_until__isnull=True)
+                | Q(available_until__gte=F("available_from")),
+                name="peer_available_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.available_from and self.available_until and self.available_until < self.available_from:
+            raise ValidationError({"available_until": "The end of the availability must be on or after its start"})
+        if self.home_council_id and self.region_id and self.home_council.region_id != self.region_id:
+            raise ValidationError({"home_council": "Select a council of the region"})
+
+    def is_available_on(self, day: datetime.date) -> bool:
+        return (self.available_from is None or self.available_from <= day) and (
+            self.available_until is None or day <= self.available_until
+        )
 
 
 def _new_token() -> str:

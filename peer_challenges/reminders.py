@@ -60,7 +60,7 @@ def region_summary(region: Region, *, today: datetime.date) -> Summary:
         if cycle.status == services.OVERDUE:
             overdue_from = cycle.due_by + datetime.timedelta(days=1)
             text = (
-                f"{council.name}: no corporate or finance peer challenge since the visit that ended on "
+                f"{council.name}: no peer challenge counting towards the cycle since the visit that ended on "
                 f"{cycle.last_visit_end:%-d %B %Y}; overdue since {overdue_from:%-d %B %Y}"
             )
             summary.overdue.append(Item(text, _challenge_url(region, last)))
@@ -110,6 +110,7 @@ def send_peer_challenge_reminders(*, today: datetime.date | None = None) -> int:
             {
                 "summary": summary,
                 "schedule_url": portal_url(reverse("peer_challenge_schedule", args=[region.slug])),
+                "planner_url": portal_url(reverse("peer_challenge_planner", args=[region.slug])),
             },
         )
         for address in addresses:

@@ -21,7 +21,15 @@ from django.utils import timezone
 from programmes.access import readable_regions
 from programmes.models import LocalAuthority, Region
 
-from .models import FocusArea, PeerChallenge, PeerChallengeSettings, PeerTeamMember, add_months
+from .models import (
+    FocusArea,
+    LgaAdviser,
+    PeerChallenge,
+    PeerChallengeSettings,
+    PeerTeamMember,
+    Prompt,
+    add_months,
+)
 
 CURRENT, DUE, OVERDUE, BOOKED, NEVER = "current", "due", "overdue", "booked", "never"
 STATUSES = (CURRENT, DUE, OVERDUE, BOOKED, NEVER)
@@ -136,9 +144,8 @@ def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
 
 
-def cycle_status(local_authority: LocalAuthority, *, today: datetime.date | None = None) -> str:
-    """One of "current", "due", "overdue", "booked", "never" (three queries: region, its
-    settings, challenges)."""
+def council_cycle_of(local_authority: LocalAuthority, *, today: datetime.date | None = None) -> CouncilCycle:
+    """One council's cycle (three queries: region, its settings, the council's challenges)."""
     region = local_authority.region
     cycle_kinds = PeerChallengeSettings.for_region(region).cycle_kinds
     return council_cycle(
@@ -148,7 +155,12 @@ def cycle_status(local_authority: LocalAuthority, *, today: datetime.date | None
         due_years=region.peer_challenge_due_years,
         overdue_years=region.peer_challenge_overdue_years,
         cycle_kinds=cycle_kinds,
-    ).status
+    )
+
+
+def cycle_status(local_authority: LocalAuthority, *, today: datetime.date | None = None) -> str:
+    """One of "current", "due", "overdue", "booked", "never"."""
+    return council_cycle_of(local_authority, today=today).status
 
 
 def region_cycle_statuses(
@@ -435,39 +447,96 @@ def propose_window(cycle: CouncilCycle, *, today: datetime.date | None = None) -
 PLANNING_STAGES = (Stage.PROPOSED, Stage.SCOPING, Stage.POSITION_STATEMENT, Stage.POSTPONED)
 
 
-def planned_challenges(region: Region):
-    """The region's challenges of a kind counting towards the cycle that are being planned."""
-    cycle_kinds = PeerChallengeSettings.for_region(region).cycle_kinds
+def planned_challenges(region: Region, *, timetable: PeerChallengeSettings | None = None):
+    """The region's challenges of a kind counting towards the cycle that are being prepared."""
+    cycle_kinds = (timetable or PeerChallengeSettings.for_region(region)).cycle_kinds
     return PeerChallenge.objects.filter(local_authority__region=region, stage__in=PLANNING_STAGES, kind__in=cycle_kinds)
 
 
 def plan_challenge(
     *, local_authority: LocalAuthority, by, kind: str = PeerChallenge.Kind.CORPORATE, today=None
 ) -> PeerChallenge:
-    """Create a proposed challenge for a council that is due, overdue or never recorded."""
+    """Record the challenge a council that is due, overdue or never recorded has agreed with the
+    LGA (the council requests it through its LGA principal adviser; the network records it)."""
     region = local_authority.region
-    cycle = council_cycle(
-        local_authority,
-        local_authority.peer_challenges.all(),
-        today=_today(today),
-        due_years=region.peer_challenge_due_years,
-        overdue_years=region.peer_challenge_overdue_years,
-        cycle_kinds=PeerChallengeSettings.for_region(region).cycle_kinds,
-    )
+    cycle = council_cycle_of(local_authority, today=today)
     if not cycle.needs_planning:
         raise ValidationError(
-            f"{local_authority.name} is {cycle.status_label.lower()}: there is no challenge to plan yet"
+            f"{local_authority.name} is {cycle.status_label.lower()}: there is no challenge to record yet"
         )
     if planned_challenges(region).filter(local_authority=local_authority).exists():
-        raise ValidationError(f"{local_authority.name} already has a challenge being planned")
+        raise ValidationError(f"{local_authority.name} already has a challenge being prepared")
     window = propose_window(cycle, today=today)
     challenge = PeerChallenge(
         local_authority=local_authority,
         kind=kind,
         stage=Stage.PROPOSED,
-        notes=f"Planned to take place between {window.window_start:%-d %B %Y} and {window.window_end:%-d %B %Y}.",
+        requested_on=_today(today),
+        notes=(
+            f"Agreed with the LGA; to keep the council in its cycle the visit should take place between "
+            f"{window.window_start:%-d %B %Y} and {window.window_end:%-d %B %Y}."
+        ),
     )
     return _save(challenge, by)
+
+
+# --- Councils to prompt: the network's part --------------------------------------------------
+
+
+@dataclass
+class CouncilToPrompt:
+    cycle: CouncilCycle
+    window: PlanProposal
+    adviser: LgaAdviser | None
+    last_prompt: Prompt | None
+    prompts: int
+
+
+def councils_to_prompt(region: Region, *, today: datetime.date | None = None) -> list[CouncilToPrompt]:
+    """Councils due, overdue or never recorded with no challenge being prepared, most overdue
+    first, with their LGA adviser and the coordinator's last prompt. Six queries whatever the
+    number of councils."""
+    today = _today(today)
+    timetable = PeerChallengeSettings.for_region(region)
+    being_prepared = set(planned_challenges(region, timetable=timetable).values_list("local_authority_id", flat=True))
+    cycles = [
+        cycle
+        for cycle in region_cycle_statuses(region, today=today, timetable=timetable)
+        if cycle.needs_planning and cycle.local_authority.pk not in being_prepared
+    ]
+    councils = [cycle.local_authority.pk for cycle in cycles]
+    advisers = {a.local_authority_id: a for a in LgaAdviser.objects.filter(local_authority__in=councils)}
+    prompts: dict[int, list[Prompt]] = defaultdict(list)
+    for prompt in Prompt.objects.filter(local_authority__in=councils).order_by("-prompted_on", "-created_at"):
+        prompts[prompt.local_authority_id].append(prompt)
+    return [
+        CouncilToPrompt(
+            cycle,
+            propose_window(cycle, today=today),
+            advisers.get(cycle.local_authority.pk),
+            next(iter(prompts[cycle.local_authority.pk]), None),
+            len(prompts[cycle.local_authority.pk]),
+        )
+        for cycle in sorted(cycles, key=most_overdue_first)
+    ]
+
+
+def record_prompt(
+    *, local_authority: LocalAuthority, action: str, prompted_on: datetime.date, note: str = "", by=None
+) -> Prompt:
+    if prompted_on > timezone.localdate():
+        raise ValidationError({"prompted_on": "The date of the prompt must be today or in the past"})
+    prompt = Prompt(local_authority=local_authority, action=action, prompted_on=prompted_on, note=note, recorded_by=by)
+    prompt.full_clean()
+    prompt.save()
+    return prompt
+
+
+def save_lga_adviser(*, local_authority: LocalAuthority, name: str, email: str = "", phone: str = "") -> LgaAdviser:
+    adviser, _ = LgaAdviser.objects.update_or_create(
+        local_authority=local_authority, defaults={"name": name, "email": email, "phone": phone}
+    )
+    return adviser
 
 
 # --- Warnings -------------------------------------------------------------------------------

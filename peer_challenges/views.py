@@ -24,16 +24,18 @@ from . import calendar, exports, selectors, services
 from .forms import (
     CancelForm,
     FocusAreasForm,
+    LgaAdviserForm,
     PeerChallengeForm,
     PeerTeamMemberForm,
     PlanForm,
     PostponeForm,
+    PromptForm,
     RecommendationForm,
     ScheduleFilterForm,
     StageForm,
     TimetableForm,
 )
-from .models import CalendarToken, PeerChallenge, PeerChallengeSettings, PeerTeamMember, Recommendation
+from .models import CalendarToken, LgaAdviser, PeerChallenge, PeerChallengeSettings, PeerTeamMember, Recommendation
 
 Stage = PeerChallenge.Stage
 
@@ -388,27 +390,71 @@ def recommendation_remove(request: HttpRequest, slug: str, pk: int, recommendati
 
 @require_GET
 def planner(request: HttpRequest, slug: str) -> HttpResponse:
+    """Councils to prompt: the network prompts, the council requests its challenge from the LGA."""
     region, access = get_region_for_user(request, slug, need="coordinate")
-    today = timezone.localdate()
-    planned = services.planned_challenges(region)
-    being_planned = set(planned.values_list("local_authority_id", flat=True))
-    cycles = [
-        cycle
-        for cycle in services.region_cycle_statuses(region, today=today)
-        if cycle.needs_planning and cycle.local_authority.pk not in being_planned
-    ]
-    proposals = [
-        services.propose_window(cycle, today=today) for cycle in sorted(cycles, key=services.most_overdue_first)
-    ]
+    councils = services.councils_to_prompt(region, today=timezone.localdate())
     return render(
         request,
         "peer_challenges/planner.html",
-        {"region": region, "access": access, "proposals": proposals, "form": PlanForm()},
+        {"region": region, "access": access, "councils": councils, "form": PlanForm()},
     )
+
+
+def _council_page(request, region, access, council, *, prompt_form=None, adviser_form=None, status=200):
+    adviser = LgaAdviser.objects.filter(local_authority=council).first()
+    initial = {"name": adviser.name, "email": adviser.email, "phone": adviser.phone} if adviser else None
+    context = {
+        "region": region,
+        "access": access,
+        "council": council,
+        "cycle": services.council_cycle_of(council),
+        "adviser": adviser,
+        "prompts": council.peer_challenge_prompts.select_related("recorded_by")[:50],
+        "prompt_form": prompt_form or PromptForm(initial={"prompted_on": timezone.localdate()}),
+        "adviser_form": adviser_form or LgaAdviserForm(initial=initial),
+        "plan_form": PlanForm(),
+    }
+    return render(request, "peer_challenges/council_prompts.html", context, status=status)
+
+
+def _council(request, slug: str, council_pk: int):
+    region, access = get_region_for_user(request, slug, need="coordinate")
+    council = get_object_or_404(LocalAuthority.objects.select_related("region"), pk=council_pk, region=region)
+    return region, access, council
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def council_prompts(request: HttpRequest, slug: str, council_pk: int) -> HttpResponse:
+    """One council's prompts: record what the coordinator did, see what was done before."""
+    region, access, council = _council(request, slug, council_pk)
+    if request.method == "POST":
+        form = PromptForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_prompt(local_authority=council, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Prompt recorded for {council.name}")
+                return redirect("peer_challenge_council", region.slug, council.pk)
+        return _council_page(request, region, access, council, prompt_form=form)
+    return _council_page(request, region, access, council)
+
+
+@require_POST
+def lga_adviser(request: HttpRequest, slug: str, council_pk: int) -> HttpResponse:
+    region, access, council = _council(request, slug, council_pk)
+    form = LgaAdviserForm(request.POST)
+    if not form.is_valid():
+        return _council_page(request, region, access, council, adviser_form=form)
+    services.save_lga_adviser(local_authority=council, **form.cleaned_data)
+    messages.success(request, f"LGA principal adviser for {council.name} saved")
+    return redirect("peer_challenge_council", region.slug, council.pk)
 
 
 @require_POST
 def plan(request: HttpRequest, slug: str, council_pk: int) -> HttpResponse:
+    """Record the challenge a council has agreed with the LGA."""
     region, _ = get_region_for_user(request, slug, need="coordinate")
     council = get_object_or_404(LocalAuthority.objects.select_related("region"), pk=council_pk, region=region)
     form = PlanForm(request.POST)
@@ -419,7 +465,7 @@ def plan(request: HttpRequest, slug: str, council_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("peer_challenge_planner", region.slug)
-    messages.success(request, f"{challenge} proposed. Record its dates as they are agreed.")
+    messages.success(request, f"{challenge} recorded as agreed with the LGA. Record its dates as they are set.")
     return redirect(_detail_url(region, challenge))
 
 

@@ -57,7 +57,7 @@ def test_one_grouped_summary_a_month_goes_to_the_coordinator_once(
     assert "Plymouth, corporate peer challenge: report not published 3 months after the visit" in late_section
     challenge = late.peer_challenges.get()
     assert f"https://sli.example.org/regions/south-west/peer-challenges/{challenge.pk}/" in late_section
-    assert "Torbay: no corporate or finance peer challenge" in body.split("COUNCILS OVERDUE")[1]
+    assert "Torbay: no peer challenge counting towards the cycle" in body.split("COUNCILS OVERDUE")[1]
     assert "Wiltshire: due from" in body.split("COUNCILS DUE ONE (1)")[1]
 
 

@@ -298,7 +298,7 @@ def test_plan_is_refused_for_a_current_council_and_twice(council, challenge, coo
         services.plan_challenge(local_authority=council, by=coordinator, today=D(2024, 1, 1))
     never = LocalAuthorityFactory(region=region)
     services.plan_challenge(local_authority=never, by=coordinator)
-    with pytest.raises(ValidationError, match="already has a challenge being planned"):
+    with pytest.raises(ValidationError, match="already has a challenge being prepared"):
         services.plan_challenge(local_authority=never, by=coordinator)
 
 

@@ -30,7 +30,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.django import from_field
 
-from peer_challenges.models import PeerChallenge, PeerTeamMember, Recommendation
+from peer_challenges.models import LgaAdviser, PeerChallenge, PeerTeamMember, Prompt, Recommendation
 from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
 from priorities.models import (
     Evidence,
@@ -526,6 +526,19 @@ FORMS = {
         fields=lambda w: {"kind": ["corporate", "public_health"]},
         writes=(PeerChallenge,),
     ),
+    "peer challenge prompt": FormCase(
+        url=lambda w: reverse("peer_challenge_council", args=[SW, w.council.pk]),
+        user="coordinator",
+        fields=lambda w: {"action": ["raised_with_dph", "offered_peers"], "note": [""]},
+        dates=lambda w: {"prompted_on": D(2024, 9, 1)},
+        writes=(Prompt,),
+    ),
+    "LGA adviser": FormCase(
+        url=lambda w: reverse("peer_challenge_adviser", args=[SW, w.council.pk]),
+        user="coordinator",
+        fields=lambda w: {"name": ["Pat Adviser"], "email": ["", "pat@local.gov.uk"], "phone": [""]},
+        writes=(LgaAdviser,),
+    ),
     # people
     "invite someone": FormCase(
         url=lambda w: reverse("person_invite", args=[SW]),
@@ -770,6 +783,7 @@ ID_ROUTES = [
     ("peer_challenge_ics", "member"),
     ("peer_challenge_plan", "coordinator"),
     ("priority_area_handover", "coordinator"),
+    ("peer_challenge_council", "coordinator"),
     ("person_roles", "coordinator"),
     ("person_end", "coordinator"),
     ("invitation_resend", "coordinator"),
@@ -809,6 +823,7 @@ def _existing_ids(route: str, world: World) -> set[int]:
         "peer_challenge_ics": PeerChallenge,
         "peer_challenge_plan": None,
         "priority_area_handover": PriorityArea,
+        "peer_challenge_council": None,
         "person_roles": "people",
         "person_end": "people",
         "invitation_resend": "invited",
