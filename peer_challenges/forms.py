@@ -11,7 +11,7 @@ from programmes.models import LocalAuthority, Region
 from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
 
 from . import services
-from .models import PeerChallenge, PeerChallengeSettings, PeerTeamMember, Prompt, Recommendation
+from .models import Peer, PeerChallenge, PeerChallengeSettings, PeerTeamMember, Prompt, Recommendation
 
 DATE_FIELDS = {
     field.name: GovUKDateField for field in PeerChallenge._meta.concrete_fields if isinstance(field, models.DateField)
@@ -20,6 +20,9 @@ DATE_FIELDS = {
 RECORD_FIELDS = [
     "local_authority",
     "kind",
+    "requested_on",
+    "public_health_in_scope",
+    "peers_offered",
     "scoping_date",
     "position_statement_received_on",
     "onsite_start",
@@ -59,6 +62,15 @@ class PeerChallengeForm(SingleLineTextMixin, forms.ModelForm):
         self.fields["local_authority"].queryset = LocalAuthority.objects.filter(region=region, active=True)
         self.fields["local_authority"].label = "Council"
         self.fields["local_authority"].empty_label = "Select the council"
+        in_scope = forms.NullBooleanSelect()
+        in_scope.choices = [("unknown", "Not known yet"), ("true", "Yes"), ("false", "No")]
+        self.fields["public_health_in_scope"].widget = in_scope
+        peers = self.fields["peers_offered"]
+        peers.queryset = Peer.objects.filter(region=region, active=True)
+        peers.widget = forms.CheckboxSelectMultiple()
+        peers.widget.choices = peers.choices
+        peers.label = "Peers the network offered (optional)"
+        peers.help_text = "From the region's pool of peers"
         self.helper = govuk_form_helper("Save peer challenge")
 
 
@@ -279,3 +291,26 @@ class LgaAdviserForm(SingleLineTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = govuk_form_helper("Save the adviser")
         self.helper.form_tag = False
+
+
+class PeerForm(SingleLineTextMixin, forms.ModelForm):
+    available_from = GovUKDateField(label="Available from (optional)", required=False)
+    available_until = GovUKDateField(label="Available until (optional)", required=False)
+
+    class Meta:
+        model = Peer
+        fields = ["name", "kind", "home_council", "expertise", "available_from", "available_until", "active"]
+        labels = {"kind": "Kind of peer", "home_council": "Council (optional)"}
+        widgets = {"expertise": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {"required": "Enter the peer's name"},
+            "kind": {"required": "Select the kind of peer"},
+            "home_council": {"invalid_choice": "Select a council of the region"},
+        }
+
+    def __init__(self, *args, region: Region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.region = region
+        self.fields["home_council"].queryset = LocalAuthority.objects.filter(region=region, active=True)
+        self.fields["home_council"].empty_label = "None"
+        self.helper = govuk_form_helper("Save the peer")

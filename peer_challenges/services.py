@@ -9,13 +9,14 @@ council *booked*, whatever its last visit. The years are the region's settings.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from programmes.access import readable_regions
@@ -24,6 +25,7 @@ from programmes.models import LocalAuthority, Region
 from .models import (
     FocusArea,
     LgaAdviser,
+    Peer,
     PeerChallenge,
     PeerChallengeSettings,
     PeerTeamMember,
@@ -659,3 +661,81 @@ def save_recommendation(*, recommendation, by=None):
         recommendation._history_user = by
     recommendation.save()
     return recommendation
+
+
+# --- The pool of peers ------------------------------------------------------------------------
+
+
+@dataclass
+class Service:
+    """One peer team a pool peer served on: detail only where the reader may read its region."""
+
+    member: PeerTeamMember
+    shows_detail: bool
+
+    @property
+    def day(self) -> datetime.date | None:
+        return _visit_end(self.member.challenge)
+
+    @property
+    def text(self) -> str:
+        challenge = self.member.challenge
+        if self.shows_detail:
+            return f"{challenge.local_authority.name}, {challenge.get_kind_display().lower()}"
+        return "A challenge in another region"
+
+
+@dataclass
+class PoolRow:
+    peer: Peer
+    served: list[Service]
+    offered: int
+    available_today: bool
+
+    @property
+    def last_served(self) -> datetime.date | None:
+        days = [service.day for service in self.served if service.day]
+        return max(days, default=None)
+
+
+def peer_pool(region: Region, *, reader, today: datetime.date | None = None) -> list[PoolRow]:
+    """The region's pool of peers, who has not served for longest first (never first), with the
+    teams each served on (matched by name, as peers are not accounts; held visits only) and how
+    often the network offered them. Four queries whatever the pool's size: the peers, their teams
+    and the regions the reader may read (two)."""
+    today = _today(today)
+    peers = list(
+        Peer.objects.filter(region=region, active=True)
+        .select_related("home_council")
+        .annotate(offered=Count("challenges_offered"))
+        .order_by("name")
+    )
+    by_name: dict[str, list[Service]] = {_normalised(peer.name): [] for peer in peers}
+    if peers:
+        # The database finds the names whatever their case and spacing; Python keys them alike.
+        matches = Q()
+        for peer in peers:
+            words = [re.escape(word) for word in peer.name.split()]
+            matches |= Q(name__iregex=r"^\s*" + r"\s+".join(words) + r"\s*$")
+        readable = None
+        members = (
+            PeerTeamMember.objects.filter(matches, challenge__onsite_start__lte=today)
+            .exclude(challenge__stage__in=NOT_HELD_STAGES)
+            .select_related("challenge__local_authority")
+            .order_by("challenge__onsite_start")
+        )
+        for member in members:
+            if readable is None:
+                readable = set(readable_regions(reader).values_list("pk", flat=True))
+            key = _normalised(member.name)
+            if key in by_name:
+                by_name[key].append(Service(member, member.challenge.local_authority.region_id in readable))
+    rows = [PoolRow(peer, by_name[_normalised(peer.name)], peer.offered, peer.is_available_on(today)) for peer in peers]
+    rows.sort(key=lambda row: (row.last_served is not None, row.last_served or datetime.date.min, row.peer.name))
+    return rows
+
+
+def save_peer(*, peer: Peer) -> Peer:
+    peer.full_clean()
+    peer.save()
+    return peer

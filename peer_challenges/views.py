@@ -26,6 +26,7 @@ from .forms import (
     FocusAreasForm,
     LgaAdviserForm,
     PeerChallengeForm,
+    PeerForm,
     PeerTeamMemberForm,
     PlanForm,
     PostponeForm,
@@ -35,7 +36,15 @@ from .forms import (
     StageForm,
     TimetableForm,
 )
-from .models import CalendarToken, LgaAdviser, PeerChallenge, PeerChallengeSettings, PeerTeamMember, Recommendation
+from .models import (
+    CalendarToken,
+    LgaAdviser,
+    Peer,
+    PeerChallenge,
+    PeerChallengeSettings,
+    PeerTeamMember,
+    Recommendation,
+)
 
 Stage = PeerChallenge.Stage
 
@@ -160,6 +169,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             challenge = services.save_challenge(challenge=form.save(commit=False), by=request.user)
+            form.save_m2m()
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -178,6 +188,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.save_challenge(challenge=form.save(commit=False), by=request.user)
+            form.save_m2m()
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -530,3 +541,30 @@ def timetable_settings(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Peer-challenge timetable saved")
         return redirect("peer_challenge_timetable", region.slug)
     return render(request, "peer_challenges/timetable.html", {"region": region, "access": access, "form": form})
+
+
+# --- The pool of peers ------------------------------------------------------------------------
+
+
+@require_GET
+def peer_pool(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug, need="coordinate")
+    rows = services.peer_pool(region, reader=request.user, today=timezone.localdate())
+    return render(request, "peer_challenges/pool.html", {"region": region, "access": access, "rows": rows})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def peer_edit(request: HttpRequest, slug: str, peer_pk: int | None = None) -> HttpResponse:
+    region, access = get_region_for_user(request, slug, need="coordinate")
+    peer = get_object_or_404(Peer, pk=peer_pk, region=region) if peer_pk is not None else None
+    form = PeerForm(request.POST or None, instance=peer, region=region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_peer(peer=form.save(commit=False))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{saved.name} saved in the pool of peers")
+            return redirect("peer_pool", region.slug)
+    context = {"region": region, "access": access, "form": form, "peer": peer}
+    return render(request, "peer_challenges/peer_form.html", context)

@@ -30,7 +30,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.django import from_field
 
-from peer_challenges.models import LgaAdviser, PeerChallenge, PeerTeamMember, Prompt, Recommendation
+from peer_challenges.models import LgaAdviser, Peer, PeerChallenge, PeerTeamMember, Prompt, Recommendation
 from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
 from priorities.models import (
     Evidence,
@@ -538,6 +538,19 @@ FORMS = {
         user="coordinator",
         fields=lambda w: {"name": ["Pat Adviser"], "email": ["", "pat@local.gov.uk"], "phone": [""]},
         writes=(LgaAdviser,),
+    ),
+    "pool peer": FormCase(
+        url=lambda w: reverse("peer_create", args=[SW]),
+        user="coordinator",
+        fields=lambda w: {
+            "name": ["Nadia Rahman"],
+            "kind": ["dph", "consultant"],
+            "home_council": ["", str(w.council.pk), str(w.other["council"].pk)],
+            "expertise": [""],
+            "active": ["on", ""],
+        },
+        dates=lambda w: {"available_from": D(2027, 1, 1), "available_until": None},
+        writes=(Peer,),
     ),
     # people
     "invite someone": FormCase(
