@@ -11,7 +11,15 @@ from programmes.models import LocalAuthority, Region
 from sli_portal.core.forms import GovUKDateField, SingleLineTextMixin, govuk_form_helper
 
 from . import services
-from .models import Peer, PeerChallenge, PeerChallengeSettings, PeerTeamMember, Prompt, Recommendation
+from .models import (
+    Peer,
+    PeerChallenge,
+    PeerChallengeSettings,
+    PeerTeamMember,
+    Prompt,
+    Recommendation,
+    RecommendationTheme,
+)
 
 DATE_FIELDS = {
     field.name: GovUKDateField for field in PeerChallenge._meta.concrete_fields if isinstance(field, models.DateField)
@@ -169,9 +177,18 @@ class FocusAreasForm(SingleLineTextMixin, forms.Form):
 
 
 class RecommendationForm(SingleLineTextMixin, forms.ModelForm):
+    themes = forms.MultipleChoiceField(
+        label="Themes (optional)",
+        required=False,
+        choices=RecommendationTheme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What the recommendation is about, so the region sees what keeps coming up",
+        error_messages={"invalid_choice": "Select themes from the list"},
+    )
+
     class Meta:
         model = Recommendation
-        fields = ["text", "council_response", "status"]
+        fields = ["text", "council_response", "status", "themes"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
             "council_response": forms.Textarea(attrs={"rows": 3}),

@@ -322,6 +322,11 @@ class Recommendation(models.Model):
     def tag_class(self) -> str:
         return {"done": "govuk-tag--green", "in_progress": "govuk-tag--yellow"}.get(self.status, "govuk-tag--grey")
 
+    @property
+    def theme_labels(self) -> list[str]:
+        labels = dict(RecommendationTheme.choices)
+        return [labels[theme] for theme in self.themes if theme in labels]
+
 
 class RecommendationTheme(models.TextChoices):
     """What a recommendation is about: the five core elements every corporate peer challenge

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from programmes.models import Region
 
 from . import services
-from .models import PeerChallenge, PeerChallengeSettings, PeerTeamMember
+from .models import PeerChallenge, PeerChallengeSettings, PeerTeamMember, Recommendation, RecommendationTheme
 
 Stage = PeerChallenge.Stage
 
@@ -154,3 +154,39 @@ def challenge_for_region(region: Region) -> QuerySet[PeerChallenge]:
 def challenge_history(challenge: PeerChallenge):
     """Every recorded change of the challenge, newest first, with who made it."""
     return challenge.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+@dataclass
+class ThemeRow:
+    theme: str
+    label: str
+    councils: set = field(default_factory=set)
+    recommendations: list = field(default_factory=list)
+
+    @property
+    def council_names(self) -> list[str]:
+        return sorted(self.councils)
+
+
+def recommendation_themes(region: Region) -> tuple[list[ThemeRow], int]:
+    """What keeps coming up: each theme of the region's peer-challenge recommendations with the
+    councils it came up for (most councils first) and its recommendations, newest visits first;
+    and how many recommendations have no theme yet. One query."""
+    rows = {theme.value: ThemeRow(theme.value, theme.label) for theme in RecommendationTheme}
+    untagged = 0
+    recommendations = (
+        Recommendation.objects.filter(challenge__local_authority__region=region)
+        .exclude(challenge__stage=Stage.CANCELLED)
+        .select_related("challenge__local_authority")
+        .order_by("-challenge__onsite_start", "challenge_id", "pk")
+    )
+    for recommendation in recommendations:
+        themes = [theme for theme in recommendation.themes if theme in rows]
+        if not themes:
+            untagged += 1
+        for theme in themes:
+            rows[theme].councils.add(recommendation.challenge.local_authority.name)
+            rows[theme].recommendations.append(recommendation)
+    found = [row for row in rows.values() if row.recommendations]
+    found.sort(key=lambda row: (-len(row.councils), -len(row.recommendations), row.label))
+    return found, untagged

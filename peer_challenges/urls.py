@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{PREFIX}planner/<int:council_pk>/", views.council_prompts, name="peer_challenge_council"),
     path(f"{PREFIX}planner/<int:council_pk>/agreed/", views.plan, name="peer_challenge_plan"),
     path(f"{PREFIX}planner/<int:council_pk>/adviser/", views.lga_adviser, name="peer_challenge_adviser"),
+    path(f"{PREFIX}themes/", views.recommendation_themes, name="peer_challenge_themes"),
     path(f"{PREFIX}peers/", views.peer_pool, name="peer_pool"),
     path(f"{PREFIX}peers/new/", views.peer_edit, name="peer_create"),
     path(f"{PREFIX}peers/<int:peer_pk>/", views.peer_edit, name="peer_edit"),

@@ -568,3 +568,12 @@ def peer_edit(request: HttpRequest, slug: str, peer_pk: int | None = None) -> Ht
             return redirect("peer_pool", region.slug)
     context = {"region": region, "access": access, "form": form, "peer": peer}
     return render(request, "peer_challenges/peer_form.html", context)
+
+
+@require_GET
+def recommendation_themes(request: HttpRequest, slug: str) -> HttpResponse:
+    """What keeps coming up in the region's peer-challenge reports: for everyone in the network."""
+    region, access = get_region_for_user(request, slug)
+    themes, untagged = selectors.recommendation_themes(region)
+    context = {"region": region, "access": access, "themes": themes, "untagged": untagged}
+    return render(request, "peer_challenges/themes.html", context)
