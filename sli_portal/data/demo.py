@@ -35,7 +35,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from peer_challenges.models import PeerChallenge, PeerTeamMember
+from peer_challenges.models import LgaAdviser, PeerChallenge, PeerTeamMember, Prompt, Recommendation
+from peer_challenges.models import Peer as PoolPeer
 from priorities.models import (
     Evidence,
     KeyObjective,
@@ -797,6 +798,45 @@ SOUTH_WEST_OFFICER_PEERS = (
 )
 PEER_CHALLENGE_MANAGERS = ("Paul Clarke", "Sarah Ahmed")  # of the Local Government Association
 
+# The network's part: its pool of peers (the South West officer peers above serve on teams, so
+# the pool finds their service by name; two DsPH have not served yet), the LGA's principal
+# advisers, the coordinator's prompts to the overdue councils, and themes of report findings.
+POOL = (
+    ("Dr Kate Morrell", PoolPeer.Kind.CONSULTANT, "E06000026", "Health protection; outbreak management"),
+    ("Ian Trelawney", PoolPeer.Kind.OFFICER, "E06000054", "Performance management; corporate planning"),
+    ("Nadia Hussain", PoolPeer.Kind.CONSULTANT, "E06000025", "Health inequalities; Core20PLUS5"),
+    ("Amelia Hart", PoolPeer.Kind.DPH, "E10000008", "Prevention and the NHS; integrated care"),
+    ("Gareth Lloyd", PoolPeer.Kind.DPH, "E06000026", "Mental health and suicide prevention"),
+)
+LGA_ADVISERS = {  # ONS code of the council: the adviser's name (fictional)
+    "E06000027": "Helen Baxter",
+    "E06000059": "Helen Baxter",
+    "E06000024": "Robert Penrose",
+    "E10000013": "Robert Penrose",
+}
+# (council, what the coordinator did, days ago, note)
+PROMPTS = (
+    (
+        "E06000059",
+        Prompt.Action.RAISED_WITH_DPH,
+        60,
+        "Raised at the quarterly SLI meeting; the DPH will take it to the chief executive.",
+    ),
+    ("E06000059", Prompt.Action.ASKED_LGA_ADVISER, 21, "The adviser will offer dates in the spring."),
+    ("E06000027", Prompt.Action.OFFERED_PEERS, 35, "Offered Dr Kate Morrell for the public health part of the scope."),
+)
+# (council of a closed corporate challenge, recommendation, themes)
+FINDINGS = (
+    ("E06000022", "Refresh the medium-term financial strategy and close the budget gap in year two.", ["finance"]),
+    ("E06000022", "Make prevention a thread through the council plan.", ["public_health", "priorities"]),
+    ("E06000027", "Strengthen the scrutiny of major decisions.", ["governance"]),
+    ("E06000027", "Set out savings plans that protect prevention services.", ["finance", "public_health"]),
+    ("E06000059", "Build capacity for improvement in the corporate centre.", ["capacity"]),
+    ("E06000059", "Use local data on inequalities to target resources.", ["data", "inequalities"]),
+    ("E06000058", "Agree the place partnership's shared priorities with the NHS.", ["partnerships", "leadership"]),
+    ("E06000058", "Review reserves against the medium-term financial plan.", ["finance"]),
+)  # fmt: skip
+
 
 # --- Loading ---------------------------------------------------------------------------------
 
@@ -820,6 +860,7 @@ def load_demo(
         _load_projects(rows, region, plan, councils)
         _load_events(rows, region, today)
         _load_peer_challenges(rows, councils, today)
+        _load_network_part(rows, region, councils, users, today)
         # The archive runs two months past the plan's end: the May snapshot reports its last quarter.
         archive = (closed.start_date, closed.end_date + _days(61))
         load_demo_snapshots(region=region, today=today, render=render_snapshots, archive=archive)
@@ -1271,6 +1312,32 @@ def _load_peer_challenges(rows: _Rows, councils: dict[str, LocalAuthority], toda
         home = councils[codes[(codes.index(seed.council) + 3) % len(codes)]]
         for name, role, values in _peer_team(index, seed, home):
             rows.upsert(PeerTeamMember, {"challenge": challenge, "name": name, "role": role}, values)
+
+
+def _load_network_part(rows: _Rows, region: Region, councils: dict, users: dict, today: datetime.date) -> None:
+    coordinator = users["coordinator"]
+    for name, kind, council, expertise in POOL:
+        rows.upsert(
+            PoolPeer,
+            {"region": region, "name": name},
+            {"kind": kind, "home_council": councils[council], "expertise": expertise},
+        )
+    for council, name in LGA_ADVISERS.items():
+        email = name.lower().replace(" ", ".") + "@local.gov.example.org"
+        rows.upsert(LgaAdviser, {"local_authority": councils[council]}, {"name": name, "email": email})
+    for council, action, days_ago, note in PROMPTS:
+        lookup = {"local_authority": councils[council], "action": action, "prompted_on": today - _days(days_ago)}
+        rows.upsert(Prompt, lookup, {"note": note, "recorded_by": coordinator})
+    for council, text, themes in FINDINGS:
+        challenge = (
+            PeerChallenge.objects.filter(local_authority=councils[council], kind=Challenge.CORPORATE)
+            .order_by("-onsite_start")
+            .first()
+        )
+        rows.upsert(Recommendation, {"challenge": challenge, "text": text}, {"themes": themes, "status": "in_progress"})
+    offered = list(PoolPeer.objects.filter(region=region, name="Nadia Hussain"))
+    lookup = {"local_authority": councils["E06000052"], "kind": Challenge.PUBLIC_HEALTH}
+    rows.upsert(PeerChallenge, lookup, {"public_health_in_scope": True}, related={"peers_offered": offered})
 
 
 def _challenge_values(seed: ChallengeSeed, council: LocalAuthority, today: datetime.date) -> dict:

@@ -5,12 +5,15 @@ from io import StringIO
 import pytest
 import time_machine
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from peer_challenges import services as peer_challenge_services
 from peer_challenges.models import PeerChallenge, PeerTeamMember
+from peer_challenges.selectors import recommendation_themes
 from priorities.models import KeyObjective, MeetingAction, PriorityArea, Project, QuarterlyMeeting, QuarterlyUpdate
 from priorities.reporting import last_due_quarter, update_due_date
 from programmes.models import ActionPlan, LocalAuthority, Region
@@ -18,6 +21,8 @@ from sli_portal.core.quarters import Quarter
 from sli_portal.data.demo import PEOPLE, load_demo
 from sli_portal.management.commands import load_demo as load_demo_module
 from snapshots.models import Snapshot
+
+User = get_user_model()
 
 SOUTH_WEST_COUNCILS = {
     "E06000022": "unitary",
@@ -159,6 +164,24 @@ class TestTheLoadedDemo:
         actions = MeetingAction.objects.filter(meeting__priority_area__plan=active_plan())
 
         assert any(action.is_overdue() for action in actions)
+
+    def test_the_networks_part_of_peer_challenges_is_shown(self, db):
+        region = Region.objects.get()
+        coordinator = User.objects.get(username="coordinator")
+        today = timezone.localdate()
+        pool = peer_challenge_services.peer_pool(region, reader=coordinator, today=today)
+        # The two DsPH never served; the three officer peers have, on South West teams.
+        assert [row.peer.name for row in pool[:2]] == ["Amelia Hart", "Gareth Lloyd"]
+        assert all(row.served for row in pool[2:])
+        to_prompt = {row.cycle.local_authority.name: row for row in peer_challenge_services.councils_to_prompt(region)}
+        assert to_prompt["Dorset"].last_prompt.get_action_display() == "Asked the LGA principal adviser"
+        assert to_prompt["Dorset"].adviser.name == "Helen Baxter"
+        themes, _ = recommendation_themes(region)
+        assert themes[0].label == "Financial planning and management" and len(themes[0].councils) == 3
+        # Cornwall's public health challenge follows the sector timetable: its report is out, so
+        # nothing of it is late, whatever its progress review.
+        late = peer_challenge_services.late_challenges(region, today=today)
+        assert not [item for item in late if item.challenge.kind == PeerChallenge.Kind.PUBLIC_HEALTH]
 
     def test_peer_challenges_cover_every_cycle_status(self, db):
         today = timezone.localdate()
