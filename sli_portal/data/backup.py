@@ -35,9 +35,19 @@ from django.db import models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from peer_challenges.models import FocusArea, PeerChallenge, PeerTeamMember, Recommendation
+from peer_challenges.models import (
+    FocusArea,
+    LgaAdviser,
+    Peer,
+    PeerChallenge,
+    PeerChallengeSettings,
+    PeerTeamMember,
+    Prompt,
+    Recommendation,
+)
 from priorities.models import (
     Evidence,
+    Handover,
     KeyObjective,
     MeetingAction,
     PriorityArea,
@@ -145,7 +155,7 @@ def export_region(region: Region, *, max_file_bytes: int = MAX_FILE_BYTES) -> di
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
         "exported_at": timezone.now().isoformat(),
-        "personal_data": ["users", "memberships", "peer_challenges.team", "subscribers"],
+        "personal_data": ["users", "memberships", "peer_challenges.team", "peer_pool", "lga_advisers", "subscribers"],
         "region": _plain(region),
         "councils": [_plain(la) for la in region.local_authorities.order_by("gss_code")],
     }
@@ -168,6 +178,7 @@ def export_region(region: Region, *, max_file_bytes: int = MAX_FILE_BYTES) -> di
                 Evidence.objects.order_by("added_at", "title", "pk"),
             ),
             Prefetch("priority_areas__meetings", QuarterlyMeeting.objects.order_by("quarter")),
+            Prefetch("priority_areas__handovers", Handover.objects.order_by("starts_on", "created_at", "pk")),
             "priority_areas__meetings__attendees",
             Prefetch(
                 "priority_areas__meetings__actions", MeetingAction.objects.order_by("due_date", "description", "pk")
@@ -207,11 +218,31 @@ def export_region(region: Region, *, max_file_bytes: int = MAX_FILE_BYTES) -> di
             Prefetch("team", PeerTeamMember.objects.order_by("role", "name", "pk")),
             Prefetch("focus_areas", FocusArea.objects.order_by("position", "pk")),
             Prefetch("recommendations", Recommendation.objects.order_by("pk")),
+            "peers_offered",
         )
     )
+    settings = PeerChallengeSettings.objects.filter(region=region).first()
+    archive["peer_challenge_settings"] = _plain(settings) if settings else None
+    archive["peer_pool"] = [
+        {**_plain(peer), "home_council": council(peer.home_council_id)} for peer in region.peers.order_by("name", "pk")
+    ]
+    archive["lga_advisers"] = [
+        {**_plain(adviser), "local_authority": council(adviser.local_authority_id)}
+        for adviser in LgaAdviser.objects.filter(local_authority__region=region).order_by("local_authority__gss_code")
+    ]
+    archive["prompts"] = [
+        {
+            **_plain(prompt),
+            "local_authority": council(prompt.local_authority_id),
+            "recorded_by": ex.user(prompt.recorded_by_id),
+        }
+        for prompt in Prompt.objects.filter(local_authority__region=region).order_by("prompted_on", "pk")
+    ]
     archive["peer_challenges"] = [
         {
             **_plain(challenge),
+            # The pool's peers offered, by name (unique enough within a region's pool).
+            "peers_offered": sorted(peer.name for peer in challenge.peers_offered.all()),
             "local_authority": council(challenge.local_authority_id),
             "team": [{**_plain(peer), "home_council": council(peer.home_council_id)} for peer in challenge.team.all()],
             "focus_areas": [_plain(area) for area in challenge.focus_areas.all()],
@@ -245,6 +276,15 @@ def _export_plan(ex: _Exporter, plan: ActionPlan, plan_titles: dict, council) ->
                 "deputy_lead": ex.user(area.deputy_lead_id),
                 "key_objectives": [_export_objective(ex, o) for o in area.key_objectives.all()],
                 "meetings": [_export_meeting(ex, m) for m in area.meetings.all()],
+                "handovers": [
+                    {
+                        **_plain(h),
+                        "from_user": ex.user(h.from_user_id),
+                        "to_user": ex.user(h.to_user_id),
+                        "handed_over_by": ex.user(h.handed_over_by_id),
+                    }
+                    for h in area.handovers.all()
+                ],
             }
             for area in areas
         ],
@@ -441,16 +481,36 @@ def _import_all(im: _Importer, archive: dict) -> Region:
         )
     for data in archive["subscribers"]:
         im.save(Subscriber, data, region=region)
+    # Archives of schema 1 written before these existed have none of them.
+    if archive.get("peer_challenge_settings"):
+        im.save(PeerChallengeSettings, archive["peer_challenge_settings"], region=region)
+    pool = {}
+    for data in archive.get("peer_pool", []):
+        data = dict(data)
+        home = im.council(data.pop("home_council"), required=False)
+        pool[data["name"]] = im.save(Peer, data, region=region, home_council=home)
+    for data in archive.get("lga_advisers", []):
+        data = dict(data)
+        im.save(LgaAdviser, data, local_authority=im.council(data.pop("local_authority")))
+    for data in archive.get("prompts", []):
+        data = dict(data)
+        council, recorded_by = im.council(data.pop("local_authority")), im.user(data.pop("recorded_by"))
+        im.save(Prompt, data, local_authority=council, recorded_by=recorded_by)
     for data in archive["peer_challenges"]:
-        _import_challenge(im, data)
+        _import_challenge(im, data, pool)
     return region
 
 
 def _import_priority_area(im: _Importer, plan: ActionPlan, data: dict) -> None:
     data = dict(data)
     objectives, meetings = data.pop("key_objectives"), data.pop("meetings")
+    handovers = data.pop("handovers", [])
     lead, deputy = im.user(data.pop("lead")), im.user(data.pop("deputy_lead"))
     area = im.save(PriorityArea, data, plan=plan, lead=lead, deputy_lead=deputy)
+    for handover in handovers:
+        handover = dict(handover)
+        people = {name: im.user(handover.pop(name)) for name in ("from_user", "to_user", "handed_over_by")}
+        im.save(Handover, handover, priority_area=area, **people)
     for objective_data in objectives:
         objective_data = dict(objective_data)
         updates = objective_data.pop("updates")
@@ -479,10 +539,12 @@ def _import_priority_area(im: _Importer, plan: ActionPlan, data: dict) -> None:
             im.save(MeetingAction, action, meeting=meeting, owner=im.user(action.pop("owner")))
 
 
-def _import_challenge(im: _Importer, data: dict) -> None:
+def _import_challenge(im: _Importer, data: dict, pool: dict) -> None:
     data = dict(data)
     team, focus_areas, recommendations = data.pop("team"), data.pop("focus_areas"), data.pop("recommendations")
+    offered = data.pop("peers_offered", [])
     challenge = im.save(PeerChallenge, data, local_authority=im.council(data.pop("local_authority")))
+    challenge.peers_offered.set([pool[name] for name in offered if name in pool])
     for peer in team:
         peer = dict(peer)
         code = peer.pop("home_council")

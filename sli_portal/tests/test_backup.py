@@ -13,8 +13,9 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from peer_challenges.models import FocusArea, PeerChallenge, Recommendation
-from priorities.models import Evidence, KeyObjective, QuarterlyUpdate
+from peer_challenges.models import FocusArea, Peer, PeerChallenge, PeerChallengeSettings, Prompt, Recommendation
+from priorities.leadership import hand_over
+from priorities.models import Evidence, Handover, KeyObjective, PriorityArea, QuarterlyUpdate
 from programmes.models import ActionPlan, LocalAuthority, Membership, Region
 from programmes.tests.factories import LocalAuthorityFactory, RegionFactory
 from sli_portal.data import backup
@@ -61,6 +62,16 @@ def loaded_demo(django_db_setup, django_db_blocker, demo_media):
             challenge = PeerChallenge.objects.filter(local_authority__region=region).first()
             FocusArea.objects.create(challenge=challenge, position=1, text="Place-based leadership")
             Recommendation.objects.create(challenge=challenge, text="Publish the health inequalities plan")
+            PeerChallengeSettings.objects.create(region=region, sector_report_months=4, sector_progress_review_months=9)
+            area = PriorityArea.objects.filter(plan__region=region, plan__status="active").order_by("number").first()
+            hand_over(
+                priority_area=area,
+                role="deputy",
+                to_user=User.objects.get(username="member"),
+                starts_on=timezone.localdate(),
+                interim=True,
+                handed_over_by=User.objects.get(username="coordinator"),
+            )
             yield
         finally:
             transaction.set_rollback(True)
@@ -122,11 +133,32 @@ def test_the_archive_holds_every_part_of_the_region(demo):
     )
     assert any(plan["builds_on"] for plan in plans.values())
     assert any(area["meetings"] and area["meetings"][0]["actions"] for area in active["priority_areas"])
-    for part in ("memberships", "projects", "events", "snapshots", "subscribers", "peer_challenges", "users"):
+    for part in (
+        "memberships", "projects", "events", "snapshots", "subscribers", "peer_challenges", "users",
+        "peer_challenge_settings", "peer_pool", "lga_advisers", "prompts",
+    ):  # fmt: skip
         assert archive[part], part
     challenge = next(c for c in archive["peer_challenges"] if c["focus_areas"])
     assert challenge["team"] and challenge["recommendations"]
-    assert "subscribers" in archive["personal_data"]
+    assert any(c["peers_offered"] for c in archive["peer_challenges"])
+    assert any(r["themes"] for c in archive["peer_challenges"] for r in c["recommendations"])
+    assert any(area["handovers"] for area in active["priority_areas"])
+    assert {"subscribers", "peer_pool"} <= set(archive["personal_data"])
+
+
+def test_an_archive_written_before_the_network_part_still_imports(demo):
+    archive = backup.export_region(demo)
+    for part in ("peer_challenge_settings", "peer_pool", "lga_advisers", "prompts"):
+        del archive[part]
+    for challenge in archive["peer_challenges"]:
+        del challenge["peers_offered"]
+    for plan in archive["plans"]:
+        for area in plan["priority_areas"]:
+            del area["handovers"]
+    wipe_region(demo, [user["username"] for user in archive["users"]])
+    result = backup.import_region(json.loads(json.dumps(archive)))
+    assert result.region.slug == "south-west"
+    assert not Peer.objects.exists() and not Prompt.objects.exists() and not Handover.objects.exists()
 
 
 def test_files_are_embedded_and_come_back(demo, settings, tmp_path):
