@@ -9,6 +9,7 @@ from peer_challenges import services
 from peer_challenges.models import Peer, PeerChallenge
 from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
 from programmes.tests.factories import LocalAuthorityFactory
+from sli_portal.tests.helpers import COORDINATOR_ONLY_MATRIX
 
 D = datetime.date
 TODAY = D(2026, 12, 1)
@@ -131,20 +132,7 @@ def test_a_council_of_another_region_cannot_be_given(client, region, other_regio
     assert "Select a council of the region" in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("coordinator", 200),
-        ("superuser", 200),
-        ("sli_lead", 403),
-        ("dph_lead", 403),
-        ("member", 403),
-        ("publisher", 403),
-        ("national", 403),
-        ("other_coordinator", 403),
-        (None, 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "expected"), COORDINATOR_ONLY_MATRIX)
 def test_only_the_coordinator_keeps_the_pool(client, region, pool, request, persona, expected):
     if persona:
         client.force_login(request.getfixturevalue(persona))

@@ -10,6 +10,7 @@ from peer_challenges import services
 from peer_challenges.models import LgaAdviser, PeerChallenge, PeerChallengeSettings, Prompt
 from peer_challenges.tests.factories import PeerChallengeFactory
 from programmes.tests.factories import LocalAuthorityFactory
+from sli_portal.tests.helpers import COORDINATOR_ONLY_MATRIX
 
 D = datetime.date
 TODAY = D(2026, 12, 1)
@@ -146,20 +147,7 @@ def test_a_bad_adviser_is_a_form_error(client, region, councils, coordinator):
     assert not LgaAdviser.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("coordinator", 200),
-        ("superuser", 200),
-        ("sli_lead", 403),
-        ("dph_lead", 403),
-        ("member", 403),
-        ("publisher", 403),
-        ("national", 403),
-        ("other_coordinator", 403),
-        (None, 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "expected"), COORDINATOR_ONLY_MATRIX)
 def test_only_the_coordinator_prompts(client, region, councils, request, persona, expected):
     if persona:
         client.force_login(request.getfixturevalue(persona))

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from peer_challenges.models import CalendarToken, PeerChallenge, PeerChallengeSettings, PeerTeamMember, Recommendation
 from peer_challenges.tests.factories import PeerChallengeFactory, PeerTeamMemberFactory
 from programmes.tests.factories import LocalAuthorityFactory
-from sli_portal.tests.helpers import PERSONAS
+from sli_portal.tests.helpers import COORDINATOR_ONLY_MATRIX, PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -444,20 +444,7 @@ def test_the_timeline_marks_the_councils_due_or_overdue(client, member, region):
 # --- The region's peer-challenge timetable -----------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("coordinator", 200),
-        ("superuser", 200),
-        ("sli_lead", 403),
-        ("dph_lead", 403),
-        ("member", 403),
-        ("publisher", 403),
-        ("national", 403),
-        ("other_coordinator", 403),
-        (None, 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "expected"), COORDINATOR_ONLY_MATRIX)
 def test_only_the_coordinator_sets_the_timetable(client, region, request, persona, expected):
     if persona:
         client.force_login(request.getfixturevalue(persona))

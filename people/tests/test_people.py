@@ -16,6 +16,7 @@ from people.tests.helpers import invite_nadia
 from priorities.tests.factories import QuarterlyUpdateFactory
 from programmes.models import Invitation, Membership
 from programmes.tests.factories import LocalAuthorityFactory, MembershipFactory, UserFactory
+from sli_portal.tests.helpers import COORDINATOR_ONLY_MATRIX
 from sli_portal.tests.plan_data import Q1, SIGNED
 
 Role = Membership.Role
@@ -56,20 +57,7 @@ def _people_urls(region, person, with_invitation):
     return urls
 
 
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("coordinator", 200),
-        ("superuser", 200),
-        ("sli_lead", 403),
-        ("dph_lead", 403),
-        ("member", 403),
-        ("publisher", 403),
-        ("national", 403),
-        ("other_coordinator", 403),
-        (None, 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "expected"), COORDINATOR_ONLY_MATRIX)
 def test_only_the_coordinator_and_administrators_open_the_people_pages(client, region, personas, persona, expected):
     invited = services.invite(
         region=region,

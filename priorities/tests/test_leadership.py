@@ -14,6 +14,7 @@ from priorities.tests.factories import QuarterlyUpdateFactory
 from programmes.models import ActionPlan, Membership
 from programmes.tests.factories import MembershipFactory, UserFactory
 from sli_portal.core.quarters import Quarter
+from sli_portal.tests.helpers import COORDINATOR_ONLY_MATRIX
 from sli_portal.tests.plan_data import SIGNED
 
 Role = Handover.Role
@@ -171,20 +172,7 @@ def test_the_plan_copy_carries_the_current_holders(priority_1, successor, dph_le
 # --- The page ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("coordinator", 200),
-        ("superuser", 200),
-        ("sli_lead", 403),
-        ("dph_lead", 403),
-        ("member", 403),
-        ("publisher", 403),
-        ("national", 403),
-        ("other_coordinator", 403),
-        (None, 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "expected"), COORDINATOR_ONLY_MATRIX)
 def test_only_the_coordinator_hands_over(client, region, priority_1, successor, personas, persona, expected):
     if persona:
         client.force_login(personas[persona])

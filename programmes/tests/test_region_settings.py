@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from programmes.models import Region
+from sli_portal.tests.helpers import COORDINATOR_ONLY_MATRIX
 
 # A 1×1 transparent PNG.
 PNG = base64.b64decode(
@@ -24,20 +25,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("coordinator", 200),
-        ("superuser", 200),
-        ("sli_lead", 403),
-        ("dph_lead", 403),
-        ("member", 403),
-        ("publisher", 403),
-        ("national", 403),
-        ("other_coordinator", 403),
-        (None, 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "expected"), COORDINATOR_ONLY_MATRIX)
 def test_only_the_coordinator_and_administrators_change_settings(client, region, personas, persona, expected):
     if persona:
         client.force_login(personas[persona])

@@ -33,3 +33,18 @@ PERSONAS = [
     "national",
     "other_coordinator",
 ]
+
+
+# A page only the region's coordinator (and superusers) may open: (persona fixture, status), the
+# anonymous visitor (None) sent to sign in.
+COORDINATOR_ONLY_MATRIX = [
+    ("coordinator", 200),
+    ("superuser", 200),
+    ("sli_lead", 403),
+    ("dph_lead", 403),
+    ("member", 403),
+    ("publisher", 403),
+    ("national", 403),
+    ("other_coordinator", 403),
+    (None, 302),
+]
