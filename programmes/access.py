@@ -34,6 +34,12 @@ class RegionAccess:
         return bool(self.roles) or self.is_national or self.is_superuser
 
     @property
+    def can_read_evidence(self) -> bool:
+        """Evidence files are the network's working papers: its members and administrators read
+        them, never the national board (sector-led improvement is not inspection)."""
+        return bool(self.roles) or self.is_superuser
+
+    @property
     def can_coordinate(self) -> bool:
         return Role.COORDINATOR in self.roles or self.is_superuser
 

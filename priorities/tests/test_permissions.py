@@ -6,6 +6,7 @@ is a successful POST (checked to go anywhere but the sign-in page).
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from priorities.tests.conftest import QUARTER
 from sli_portal.tests.helpers import PERSONAS
@@ -15,6 +16,8 @@ pytestmark = pytest.mark.django_db
 
 #                  anon member lead lead2 coord publ national other
 READ = dict(zip(PERSONAS, [302, 200, 200, 200, 200, 200, 200, 403], strict=True))
+# Evidence files are the network's own: the national board never downloads them (issue 15).
+READ_EVIDENCE = {**READ, "national": 403}
 COORDINATE = dict(zip(PERSONAS, [302, 403, 403, 403, 200, 403, 403, 403], strict=True))
 WRITE_PRIORITY_1 = dict(zip(PERSONAS, [302, 403, 200, 403, 200, 403, 403, 403], strict=True))
 SIGN_OFF = COORDINATE  # and the SLI lead: see test_the_sli_lead_may_record_sign_off
@@ -38,7 +41,7 @@ VIEWS = [
     ("objective_sign_off", "get", lambda o: [o("proposed_objective").pk], SIGN_OFF),
     ("update_edit", "get", lambda o: [o("objective_1").pk, QUARTER.code], WRITE_PRIORITY_1),
     ("update_history", "get", lambda o: [o("update_1").pk], READ),
-    ("evidence_download", "get", lambda o: [o("evidence_1").pk], READ),
+    ("evidence_download", "get", lambda o: [o("evidence_1").pk], READ_EVIDENCE),
     ("evidence_delete", "post", lambda o: [o("evidence_1").pk], POST_WRITE_PRIORITY_1),
     ("meeting_list", "get", lambda o: [], READ),
     ("meeting_create", "get", lambda o: [], COORDINATE),
@@ -157,3 +160,13 @@ def test_post_only_views_refuse_get(client, region, coordinator, evidence_1, mee
     pk = {"evidence_delete": evidence_1.pk, "meeting_action_create": meeting_1.pk, "meeting_action_toggle": action_1.pk}
     client.force_login(coordinator)
     assert client.get(reverse(name, args=[region.slug, pk[name]])).status_code == 405
+
+
+def test_the_national_board_sees_an_evidence_files_title_not_a_link(client, region, objective_1, evidence_1, national):
+    evidence_1.update.submitted_at = evidence_1.update.submitted_at or timezone.now()
+    evidence_1.update.save()
+    client.force_login(national)
+    page = client.get(reverse("objective_detail", args=[region.slug, objective_1.pk])).content.decode()
+    assert reverse("evidence_download", args=[region.slug, evidence_1.pk]) not in page
+    assert "Pilot report (a file for the network's members)" in page
+    assert client.get(reverse("evidence_download", args=[region.slug, evidence_1.pk])).status_code == 403

@@ -122,6 +122,7 @@ def _meeting_page(request, region, access, meeting, action_form=None) -> HttpRes
             "today": today,
             "action_form": action_form,
             "can_coordinate": access.can_coordinate,
+            "can_read_evidence": access.can_read_evidence,
         },
     )
 
@@ -129,11 +130,16 @@ def _meeting_page(request, region, access, meeting, action_form=None) -> HttpRes
 @require_http_methods(["GET"])
 def meeting_pack_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The meeting pack as a tagged PDF, from the same partial as the meeting's page."""
-    region, _access = get_region_for_user(request, slug)
+    region, access = get_region_for_user(request, slug)
     meeting = get_meeting(region, pk)
     html = render_to_string(
         "priorities/meeting_pack_pdf.html",
-        {"region": region, "pack": selectors.meeting_pack(meeting), "today": timezone.localdate()},
+        {
+            "region": region,
+            "pack": selectors.meeting_pack(meeting),
+            "today": timezone.localdate(),
+            "can_read_evidence": access.can_read_evidence,
+        },
     )
     filename = f"{region.slug}-priority-{meeting.priority_area.number}-{meeting.quarter.code}-meeting-pack.pdf"
     return attachment(render_pdf(html), "application/pdf", filename)

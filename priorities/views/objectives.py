@@ -241,6 +241,7 @@ def objective_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_sign_off": access.can_sign_off
             and (not objective.is_signed_off or objective.has_changes_awaiting_sign_off),
             "can_coordinate": access.can_coordinate,
+            "can_read_evidence": access.can_read_evidence,
         },
     )
 

@@ -153,6 +153,8 @@ def evidence_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     evidence = get_evidence(region, pk)
     if not evidence.file:
         raise Http404("This evidence is a link")
+    if not access.can_read_evidence:
+        raise PermissionDenied
     if not services.can_read_update(user=request.user, access=access, update=evidence.update):
         raise PermissionDenied
     try:
