@@ -12,6 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from priorities.models import PriorityArea
 from programmes.models import ActionPlan, Invitation, LocalAuthority, Membership, Region
 
+from .services import display_name
+
 
 @dataclass
 class Person:
@@ -26,7 +28,7 @@ class Person:
 
     @property
     def name(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)
 
 
 def region_people(region: Region, now: datetime.datetime) -> list[Person]:

@@ -28,6 +28,8 @@ from programmes.models import Membership, Region, SecondFactorReset
 from programmes.selectors import reply_to_addresses
 from sli_portal.core.notifications import portal_url, send_once
 
+from .services import display_name
+
 SESSION_KEY = "two_factor"
 VERIFIED, NEEDS_CODE, NEEDS_SETUP, NOT_NEEDED = "verified", "needs_code", "needs_setup", "not_needed"
 REMEMBER_COOKIE = "sli_remembered_device"
@@ -209,7 +211,7 @@ def reset_for(*, region: Region, user, reset_by) -> SecondFactorReset:
             {
                 "user": user,
                 "region": region,
-                "reset_by": (reset_by.get_full_name() or reset_by.get_username()) if reset_by else "",
+                "reset_by": display_name(reset_by) if reset_by else "",
                 "sign_in": portal_url(reverse("login")),
             },
         )
