@@ -30,7 +30,18 @@ class RegionAccess:
 
     @property
     def can_read(self) -> bool:
-        """Any role in the region (a DPH lead is at least a member), the national board, admins."""
+        """The region's workspace: any role in the region (a DPH lead is at least a member) and
+        administrators; the national board only when the network shares its workspace with it.
+        The board always reads what the region submits and publishes (`can_read_submitted`)."""
+        return bool(self.roles) or self.is_superuser or (self.is_national and self.shares_workspace)
+
+    @property
+    def shares_workspace(self) -> bool:
+        return self.region.share_workspace_with_national_board
+
+    @property
+    def can_read_submitted(self) -> bool:
+        """What the region sends the national board: its submitted annual reports."""
         return bool(self.roles) or self.is_national or self.is_superuser
 
     @property
@@ -99,11 +110,14 @@ def require_national_viewer(request) -> None:
 
 
 def readable_regions(user) -> QuerySet[Region]:
-    """Regions whose unpublished data the user may read."""
+    """Regions whose workspace (unpublished data) the user may read: a national board viewer
+    reads only those that share their workspace with the board."""
     if not user.is_authenticated:
         return Region.objects.none()
-    if is_national_viewer(user):
+    if user.is_superuser:
         return Region.objects.all()
+    if is_national_viewer(user):
+        return Region.objects.filter(Q(share_workspace_with_national_board=True) | Q(memberships__user=user)).distinct()
     return Region.objects.filter(memberships__user=user).distinct()
 
 

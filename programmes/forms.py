@@ -222,6 +222,8 @@ class RegionSettingsForm(SingleLineTextMixin, forms.ModelForm):
             "peer_challenge_due_years",
             "peer_challenge_overdue_years",
             "show_rag_publicly",
+            "share_workspace_with_national_board",
+            "email_snapshots_to_members",
             "accent_colour",
             "logo",
         ]
@@ -232,6 +234,8 @@ class RegionSettingsForm(SingleLineTextMixin, forms.ModelForm):
             "peer_challenge_due_years": "Years after a peer challenge's visit from which the next is due",
             "peer_challenge_overdue_years": "Years after which it is overdue",
             "show_rag_publicly": "Show RAG ratings on the public plan page",
+            "share_workspace_with_national_board": "Share our workspace with the national board",
+            "email_snapshots_to_members": "E-mail each published snapshot to all our members",
             "accent_colour": "Snapshot cover colour (optional)",
             "logo": "Logo on the snapshots' cover (optional)",
         }
@@ -241,6 +245,11 @@ class RegionSettingsForm(SingleLineTextMixin, forms.ModelForm):
             "update_due_days": "From 1 to 90",
             "peer_challenge_due_years": "From 1 to 10",
             "peer_challenge_overdue_years": "More years than the due threshold, up to 15",
+            "share_workspace_with_national_board": "National board viewers then read the dashboard, plans, "
+            "meetings and snapshot drafts. They always see your submitted annual reports and public pages, "
+            "and never your evidence files",
+            "email_snapshots_to_members": "Besides the subscribers. Each member can stop these e-mails from "
+            "a link in each one",
         }
         widgets = {"intro": forms.Textarea(attrs={"rows": 4})}
 

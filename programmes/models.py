@@ -79,6 +79,19 @@ class Region(models.Model):
         default=True,
         help_text="Show each key objective's red, amber or green rating on the public plan page",
     )
+    # Sector-led improvement is not inspection: the national board reads what the region submits
+    # and publishes, and its workspace only when the network chooses to share it.
+    share_workspace_with_national_board = models.BooleanField(
+        "share our workspace with the national board",
+        default=False,
+        help_text="Let national board viewers read the dashboard, plans, meetings and snapshot drafts "
+        "(never evidence files)",
+    )
+    email_snapshots_to_members = models.BooleanField(
+        "e-mail published snapshots to all members",
+        default=False,
+        help_text="On publication, send the snapshot to every member of the network as well as the subscribers",
+    )
 
     history = HistoricalRecords()
 

@@ -68,7 +68,7 @@ def test_every_member_of_the_network_reads_the_learning(client, region, reports,
     assert "1 recommendation has no theme yet" in page
 
 
-@pytest.mark.parametrize(("persona", "expected"), [("other_coordinator", 403), (None, 302), ("national", 200)])
+@pytest.mark.parametrize(("persona", "expected"), [("other_coordinator", 403), (None, 302), ("national", 403)])
 def test_outside_the_network_the_learning_is_not_shown(client, region, reports, request, persona, expected):
     if persona:
         client.force_login(request.getfixturevalue(persona))

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 Stage = PeerChallenge.Stage
 
-READERS = {"member": 200, "dph_lead": 200, "dph_lead_2": 200, "coordinator": 200, "publisher": 200, "national": 200}
+READERS = {"member": 200, "dph_lead": 200, "dph_lead_2": 200, "coordinator": 200, "publisher": 200}
 COORDINATOR_ONLY = {"coordinator": 200}
 
 

@@ -15,9 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 #                  anon member lead lead2 coord publ national other
-READ = dict(zip(PERSONAS, [302, 200, 200, 200, 200, 200, 200, 403], strict=True))
-# Evidence files are the network's own: the national board never downloads them (issue 15).
-READ_EVIDENCE = {**READ, "national": 403}
+# The national board reads a region's workspace only when the region shares it (issue 15).
+READ = dict(zip(PERSONAS, [302, 200, 200, 200, 200, 200, 403, 403], strict=True))
+# Evidence files are the network's own: the national board never downloads them, shared or not.
+READ_EVIDENCE = READ
 COORDINATE = dict(zip(PERSONAS, [302, 403, 403, 403, 200, 403, 403, 403], strict=True))
 WRITE_PRIORITY_1 = dict(zip(PERSONAS, [302, 403, 200, 403, 200, 403, 403, 403], strict=True))
 SIGN_OFF = COORDINATE  # and the SLI lead: see test_the_sli_lead_may_record_sign_off
@@ -162,7 +163,11 @@ def test_post_only_views_refuse_get(client, region, coordinator, evidence_1, mee
     assert client.get(reverse(name, args=[region.slug, pk[name]])).status_code == 405
 
 
-def test_the_national_board_sees_an_evidence_files_title_not_a_link(client, region, objective_1, evidence_1, national):
+def test_a_shared_workspace_opens_to_the_national_board_but_never_its_evidence(
+    client, region, objective_1, evidence_1, national
+):
+    region.share_workspace_with_national_board = True
+    region.save()
     evidence_1.update.submitted_at = evidence_1.update.submitted_at or timezone.now()
     evidence_1.update.save()
     client.force_login(national)

@@ -13,7 +13,8 @@ from sli_portal.tests.plan_data import grow
 pytestmark = pytest.mark.django_db
 
 # What each persona gets from a page only the region's readers see, and from a coordinator's page.
-READ = dict.fromkeys(PERSONAS, 200) | {"anonymous": 302, "other_coordinator": 403}
+# The national board reads a region's workspace only when the region shares it (issue 15).
+READ = dict.fromkeys(PERSONAS, 200) | {"anonymous": 302, "other_coordinator": 403, "national": 403}
 COORDINATE = dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "coordinator": 200}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 

@@ -33,10 +33,12 @@ NATIONAL_ONLY = {
     "national": 200,
     "superuser": 200,
 }
-# The annual report of the South West: anyone who reads the region, the national board included.
+# The live figures of the South West's year: the region's own readers. The national board reads
+# what the region submits, and these only when the region shares its workspace (issue 15).
 REGION_READERS = {
     **NATIONAL_ONLY,
     **dict.fromkeys(("member", "dph_lead", "dph_lead_2", "coordinator", "publisher"), 200),
+    "national": 403,
 }
 
 
@@ -143,8 +145,10 @@ def _csv_rows(content: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
-def test_the_csv_has_each_signed_off_objective_s_rag_per_quarter_and_no_draft(client, national, region, plan, progress):
-    client.force_login(national)
+def test_the_csv_has_each_signed_off_objective_s_rag_per_quarter_and_no_draft(
+    client, coordinator, region, plan, progress
+):
+    client.force_login(coordinator)
     rows = _csv_rows(client.get(reverse("national_report_csv", args=[region.slug, 2024])).content)
     by_number = {row["Objective number"]: row for row in rows}
     # Objective 3 is still proposed: the network has not agreed it, so the report leaves it out.
@@ -168,10 +172,14 @@ def test_a_year_without_a_plan_gives_an_empty_report(region, plan, progress):
     assert report.plan is None and report.priorities == []
 
 
-def test_the_pdf_reports_the_year_for_the_national_board(client, national, region, plan, progress):
+def test_the_pdf_reports_the_year_to_a_board_the_region_shares_its_workspace_with(
+    client, national, region, plan, progress
+):
     SnapshotFactory(
         region=region, month=datetime.date(2024, 9, 1), state=Snapshot.State.PUBLISHED, published_at=timezone.now()
     )
+    region.share_workspace_with_national_board = True
+    region.save()
     client.force_login(national)
     response = client.get(reverse("national_report_pdf", args=[region.slug, 2024]))
     assert response["Content-Type"] == "application/pdf"

@@ -90,7 +90,11 @@ def test_the_command_refuses_a_scale_out_of_range():
         call_command("generate_scale_data", "--scale", "11", stdout=StringIO())
 
 
-def test_the_national_board_reads_the_generated_regions_and_a_coordinator_only_theirs(coordinator, national):
+def test_the_national_board_reads_only_the_generated_regions_that_share_and_a_coordinator_only_theirs(
+    coordinator, national
+):
     generate_scale_data(scale=1, regions=2, today=DAY)
-    assert set(readable_regions(national).values_list("slug", flat=True)) == {"south-west", "north-east", "north-west"}
+    assert not readable_regions(national).exists()
+    Region.objects.filter(slug="north-east").update(share_workspace_with_national_board=True)
+    assert list(readable_regions(national).values_list("slug", flat=True)) == ["north-east"]
     assert list(readable_regions(coordinator).values_list("slug", flat=True)) == ["south-west"]
