@@ -45,6 +45,21 @@ class RegionAccess:
         return bool(self.roles) or self.is_national or self.is_superuser
 
     @property
+    def can_write_reports(self) -> bool:
+        """The annual report to the national board is written by the SLI lead and the coordinator."""
+        return bool({Role.SLI_LEAD, Role.COORDINATOR} & self.roles) or self.is_superuser
+
+    @property
+    def can_submit_reports(self) -> bool:
+        """The DPH SLI lead reports the region's progress to the national board."""
+        return Role.SLI_LEAD in self.roles or self.is_superuser
+
+    @property
+    def can_acknowledge_reports(self) -> bool:
+        """The national board records that it received a region's report."""
+        return self.is_national or self.is_superuser
+
+    @property
     def can_read_evidence(self) -> bool:
         """Evidence files are the network's working papers: its members and administrators read
         them, never the national board (sector-led improvement is not inspection)."""

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "priorities",
     "snapshots",
     "peer_challenges",
+    "annual_reports",
     "people",
 ]
 

@@ -18,12 +18,11 @@ urlpatterns = [
     path("regions/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
     path("national/", views.national_view, name="national_view"),
     path("regions/", views.national_public_summary, name="national_public_summary"),
-    path("regions/<slug:slug>/annual-report/<int:year>.csv", views.national_report_csv, name="national_report_csv"),
-    path("regions/<slug:slug>/annual-report/<int:year>.pdf", views.national_report_pdf, name="national_report_pdf"),
     path("", include("programmes.urls")),
     path("", include("priorities.urls")),
     path("", include("snapshots.urls")),
     path("", include("peer_challenges.urls")),
+    path("", include("annual_reports.urls")),
     path("regions/<slug:slug>/audit/", audit_views.audit_region, name="audit_region"),
     path("regions/<slug:slug>/audit/<str:kind>/<int:pk>/", audit_views.audit_object, name="audit_object"),
 ]

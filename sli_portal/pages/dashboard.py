@@ -21,6 +21,7 @@ from peer_challenges.services import STATUS_LABELS, STATUS_TAG_CLASSES, STATUSES
 from priorities.models import PriorityArea
 from priorities.reporting import QuarterProgress, reporting_calendar
 from priorities.selectors import awaiting_sign_off, overdue_meeting_actions, rag_matrix, upcoming_meetings
+from priorities.templatetags.priorities_tags import RAG_TAG_COLOURS
 from programmes.models import ActionPlan, Event, Region
 from programmes.selectors import upcoming_events
 from sli_portal.core.quarters import Quarter
@@ -45,6 +46,11 @@ class RagCount:
     @property
     def text(self) -> str:
         return f"{self.count} {RAG_WORDS[self.rag]}"
+
+    @property
+    def tag_class(self) -> str:
+        # Computed here, not by a template include in a loop: the national view has many.
+        return RAG_TAG_COLOURS.get(self.rag, "govuk-tag--grey")
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The pages that bring the apps together: home, a region's public page and plan, its dashboard,
-the national board's view and each region's annual report, and signing in."""
+the national board's view, and signing in."""
 
 from __future__ import annotations
 
@@ -17,18 +17,10 @@ from programmes.models import Region
 from programmes.selectors import public_regions
 from sli_portal import health
 from sli_portal.core.forms import LoginForm
-from sli_portal.core.http import attachment
 
 from . import changes
 from .dashboard import region_dashboard
-from .national import (
-    annual_report,
-    annual_report_csv,
-    annual_report_pdf,
-    default_report_year,
-    national_overview,
-    public_summary,
-)
+from .national import national_overview, public_summary
 from .navigation import landing_url
 from .public import public_plan as public_plan_of
 from .public import region_public_summary
@@ -129,29 +121,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def national_view(request: HttpRequest) -> HttpResponse:
     require_national_viewer(request)
-    overview = national_overview()
-    year = default_report_year(overview.today)
-    context = {"overview": overview, "report_year": year, "report_label": f"{year}/{(year + 1) % 100:02d}"}
-    return render(request, "programmes/national.html", context)
-
-
-def _annual_report(request: HttpRequest, slug: str, year: int):
-    region, access = get_region_for_user(request, slug)
-    if not 2000 <= year <= 2100:
-        raise Http404("No report for that year")
-    return annual_report(region, year)
-
-
-@require_GET
-def national_report_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    report = _annual_report(request, slug, year)
-    return attachment(annual_report_csv(report), "text/csv; charset=utf-8", f"{report.filename_stem}.csv")
-
-
-@require_GET
-def national_report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    report = _annual_report(request, slug, year)
-    return attachment(annual_report_pdf(report), "application/pdf", f"{report.filename_stem}.pdf")
+    return render(request, "programmes/national.html", {"overview": national_overview()})
 
 
 @require_GET

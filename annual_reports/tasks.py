@@ -1,0 +1,33 @@
+"""Celery task of the annual reports: rendering a submitted report's PDF, as snapshots do."""
+
+from __future__ import annotations
+
+import random
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from . import services
+
+MAX_RENDER_RETRIES = 3
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=120,
+    time_limit=150,
+    max_retries=MAX_RENDER_RETRIES,
+)
+def render_annual_report(self, report_id: int) -> str:
+    """Render one submitted report to its tagged PDF: retried with backoff, the last failure
+    recorded where the SLI lead sees it and can render again (eagerly, at once)."""
+    try:
+        return services.render_report(report_id=report_id)
+    except Exception as error:  # noqa: BLE001 - every failure is either retried or recorded
+        message = "The render took too long" if isinstance(error, SoftTimeLimitExceeded) else str(error)
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            services.record_render_failure(report_id=report_id, error=f"{type(error).__name__}: {message}")
+            return "failed"
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries + random.randint(0, 15)) from error
