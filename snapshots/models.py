@@ -273,3 +273,20 @@ class Subscriber(models.Model):
             return
         self.confirmed_at = now or timezone.now()
         self.save(update_fields=["confirmed_at"])
+
+
+class CirculationOptOut(models.Model):
+    """A member who asked, in one click, to stop getting the snapshots the region e-mails to all
+    its members (`Region.email_snapshots_to_members`). Subscribers unsubscribe on their own row."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "user"], name="circulation_opt_out_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} stopped the {self.region} snapshot e-mails"

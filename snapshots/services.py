@@ -13,10 +13,12 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +30,7 @@ from sli_portal.core.pdf import render_pdf_document
 from sli_portal.models import SentNotification
 
 from .content import compile_content
-from .models import Snapshot, Subscriber
+from .models import CirculationOptOut, Snapshot, Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -337,13 +339,16 @@ def sweep_unsent_publication_emails(*, now: datetime.datetime | None = None) -> 
     per subscriber, so queueing again is always safe."""
 
     now = now or timezone.now()
-    recent = Snapshot.objects.published().filter(
-        published_at__gte=now - UNSENT_EMAILS_WINDOW, published_at__lt=now - UNQUEUED_RENDER
+    recent = (
+        Snapshot.objects.published()
+        .select_related("region")
+        .filter(published_at__gte=now - UNSENT_EMAILS_WINDOW, published_at__lt=now - UNQUEUED_RENDER)
     )
     requeued = []
-    for snapshot in recent.only("pk", "region_id", "published_at"):
+    for snapshot in recent:
         expected = _bulletin_recipients(snapshot).count()
-        if _bulletins_sent(snapshot) < expected:
+        members_owed = len(circulation_recipients(snapshot)) > _circulated(snapshot)
+        if _bulletins_sent(snapshot) < expected or members_owed:
             _queue_publication_emails(snapshot.pk)
             requeued.append(snapshot.pk)
     return requeued
@@ -354,6 +359,12 @@ def publication_recipients_count(snapshot: Snapshot) -> int:
     subscribers, less those who had it before it was withdrawn."""
     confirmed = Subscriber.objects.confirmed().filter(region_id=snapshot.region_id).count()
     return max(confirmed - _bulletins_sent(snapshot), 0)
+
+
+def publication_members_count(snapshot: Snapshot) -> int:
+    """How many members publishing `snapshot` now would e-mail, when the region circulates
+    snapshots to its members (those who had it before a withdrawal are not counted)."""
+    return max(len(circulation_recipients(snapshot)) - _circulated(snapshot), 0)
 
 
 def _bulletin_key(snapshot: Snapshot, subscriber: Subscriber | None = None) -> str:
@@ -435,6 +446,97 @@ def send_publication_emails(*, snapshot_id: int) -> int:
                 "List-Unsubscribe": f"<{unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
+        ):
+            sent += 1
+    return sent + _circulate_to_members(snapshot, subject=subject, counts=counts, content=content, reply_to=reply_to)
+
+
+# --- Circulating to all members --------------------------------------------------------------
+
+CIRCULATION_SALT = "snapshots.circulation-opt-out"
+
+
+def circulation_token(region: Region, user) -> str:
+    """The one-click link's credential: signed, so it needs no row until it is used."""
+    return signing.dumps([region.pk, user.pk], salt=CIRCULATION_SALT)
+
+
+def read_circulation_token(token: str) -> tuple[int, int] | None:
+    try:
+        region_id, user_id = signing.loads(token, salt=CIRCULATION_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return region_id, user_id
+
+
+def stop_circulation(*, region: Region, user) -> None:
+    CirculationOptOut.objects.get_or_create(region=region, user=user)
+
+
+def _circulation_key(snapshot: Snapshot, user=None) -> str:
+    return f"snapshot-circulated:{snapshot.pk}:{user.pk if user else ''}"
+
+
+def _circulated(snapshot: Snapshot) -> int:
+    return SentNotification.objects.filter(key__startswith=_circulation_key(snapshot)).count()
+
+
+def circulation_recipients(snapshot: Snapshot) -> list:
+    """The region's members to e-mail about `snapshot` when the region circulates snapshots:
+    active people with an address who have not opted out, each once, and never someone who gets
+    it already as a subscriber (the same address)."""
+    if not snapshot.region.email_snapshots_to_members:
+        return []
+    opted_out = CirculationOptOut.objects.filter(region_id=snapshot.region_id, user=OuterRef("pk"))
+    members = (
+        get_user_model()
+        .objects.filter(memberships__region_id=snapshot.region_id, is_active=True)
+        .exclude(email="")
+        .exclude(Exists(opted_out))
+        .distinct()
+        .order_by("pk")
+    )
+    # Before publication (the confirmation page) every confirmed subscriber will get it.
+    subscribers = (
+        _bulletin_recipients(snapshot)
+        if snapshot.published_at
+        else Subscriber.objects.confirmed().filter(region_id=snapshot.region_id)
+    )
+    taken = {email.lower() for email in subscribers.values_list("email", flat=True)}
+    recipients = []
+    for user in members:
+        if user.email.lower() not in taken:
+            taken.add(user.email.lower())
+            recipients.append(user)
+    return recipients
+
+
+def _circulate_to_members(snapshot: Snapshot, *, subject: str, counts: str, content, reply_to) -> int:
+    sent = 0
+    for user in circulation_recipients(snapshot):
+        stop_url = portal_url(
+            reverse("snapshot_stop_circulation", args=[snapshot.region.slug, circulation_token(snapshot.region, user)])
+        )
+        body = render_to_string(
+            "snapshots/email/published.txt",
+            {
+                "snapshot": snapshot,
+                "content": content,
+                "counts": counts,
+                "highlights": content.highlights[:3],
+                "page_url": portal_url(snapshot.get_absolute_url()),
+                "pdf_url": portal_url(snapshot.get_pdf_url()),
+                "unsubscribe_url": stop_url,
+                "member": True,
+            },
+        )
+        if send_once(
+            key=_circulation_key(snapshot, user),
+            to=user.email,
+            subject=subject,
+            body=body,
+            reply_to=reply_to,
+            headers={"List-Unsubscribe": f"<{stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
         ):
             sent += 1
     return sent

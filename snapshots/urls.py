@@ -3,6 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from . import views
+from .feeds import PublishedSnapshotsFeed
 
 
 class MonthConverter:
@@ -36,6 +37,7 @@ urlpatterns = [
     path("regions/<slug:slug>/snapshots/<month:month>/withdraw/", views.snapshot_withdraw, name="snapshot_withdraw"),
     # The public archive and the e-bulletin
     path("snapshots/<slug:slug>/", views.snapshot_archive, name="snapshot_archive"),
+    path("snapshots/<slug:slug>/feed/", PublishedSnapshotsFeed(), name="snapshot_feed"),
     path("snapshots/<slug:slug>/<month:month>/", views.snapshot_page, name="snapshot_page"),
     path("snapshots/<slug:slug>/<month:month>.pdf", views.snapshot_pdf, name="snapshot_pdf"),
     path("snapshots/<slug:slug>/subscribe/", views.snapshot_subscribe, name="snapshot_subscribe"),
@@ -45,4 +47,9 @@ urlpatterns = [
         name="snapshot_subscribe_confirm",
     ),
     path("snapshots/<slug:slug>/unsubscribe/<str:token>/", views.snapshot_unsubscribe, name="snapshot_unsubscribe"),
+    path(
+        "snapshots/<slug:slug>/stop-member-emails/<str:token>/",
+        views.snapshot_stop_circulation,
+        name="snapshot_stop_circulation",
+    ),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -166,6 +167,7 @@ def snapshot_publish(request: HttpRequest, slug: str, month: datetime.date) -> H
             "snapshot": snapshot,
             "again": again,
             "recipients": services.publication_recipients_count(snapshot),
+            "members": services.publication_members_count(snapshot),
         }
         return render(request, "snapshots/snapshot_publish.html", context)
     try:
@@ -284,3 +286,18 @@ def snapshot_unsubscribe(request: HttpRequest, slug: str, token: str) -> HttpRes
         return render(request, "snapshots/unsubscribe.html", {"region": region, "done": True})
     subscriber = _get_subscriber(slug, token)
     return render(request, "snapshots/unsubscribe.html", {"region": subscriber.region, "subscriber": subscriber})
+
+
+# The member's one-click stop of the snapshots the region circulates (RFC 8058 POSTs here).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def snapshot_stop_circulation(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    ids = services.read_circulation_token(token)
+    region = get_object_or_404(Region, slug=slug)
+    if ids is None or ids[0] != region.pk:
+        raise Http404("No such link")
+    user = get_object_or_404(get_user_model(), pk=ids[1])
+    if request.method == "POST":
+        services.stop_circulation(region=region, user=user)
+        return render(request, "snapshots/stop_circulation.html", {"region": region, "done": True})
+    return render(request, "snapshots/stop_circulation.html", {"region": region, "person": user})
