@@ -47,6 +47,19 @@ def _rag_counts(counter: Counter) -> list[dict]:
     return [{"rag": rag, "label": labels[rag], "count": counter[rag]} for rag in RAG_ORDER if counter[rag]]
 
 
+def _rag_in(quarter: Quarter, by_quarter: dict, due: list[Quarter], done_in: Quarter | None) -> str | None:
+    """What the report says of one objective in one quarter: its submitted RAG; "Complete" after
+    it was completed (it owes no more updates, and stays complete as in every headline); ""
+    when no update came; None when the quarter is not yet due."""
+    if quarter not in due:
+        return None
+    if quarter in by_quarter:
+        return by_quarter[quarter].get_rag_status_display()
+    if done_in is not None and done_in < quarter:
+        return QuarterlyUpdate.Rag.COMPLETE.label
+    return ""
+
+
 def _priorities(plan: ActionPlan, quarters: list[Quarter], due: list[Quarter], achievements: dict[int, str]):
     """Priority areas with their signed-off objectives' RAG per due quarter; four queries."""
     submitted = QuarterlyUpdate.objects.submitted().filter(quarter__in=[q.code for q in due]).order_by("quarter")
@@ -75,10 +88,7 @@ def _priorities(plan: ActionPlan, quarters: list[Quarter], due: list[Quarter], a
                 {
                     "number": objective.number,
                     "title": objective.public_title,
-                    "rags": [
-                        by_quarter[q].get_rag_status_display() if q in by_quarter else "" if q in due else None
-                        for q in quarters
-                    ],
+                    "rags": [_rag_in(q, by_quarter, due, done_in) for q in quarters],
                     "latest_quarter": latest.quarter.label if latest else "",
                     "latest_progress": latest.progress if latest else "",
                 }

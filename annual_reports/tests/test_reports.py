@@ -86,6 +86,8 @@ def test_completed_objectives_projects_and_peer_challenge_learning_are_compiled(
     assert content["completed_objectives"] == [
         {"number": 1, "title": objective_1.public_title, "priority": 1, "quarter": "2024/25 Q2"}
     ]
+    # Complete in Q2, it owes nothing after and stays complete, as in every headline.
+    assert content["priorities"][0]["objectives"][0]["rags"] == ["", "Complete", "Complete", None]
     assert [p["title"] for p in content["projects"]] == ["Smoke-free homes"]
     (row,) = content["peer_challenges"]
     assert row["council"] == "Somerset Council" and (row["recommendations"], row["recommendations_done"]) == (2, 1)
