@@ -22,6 +22,7 @@ urlpatterns = [
     path("regions/<slug:slug>/annual-report/<int:year>.pdf", views.national_report_pdf, name="national_report_pdf"),
     path("", include("programmes.urls")),
     path("", include("priorities.urls")),
+    path("", include("case_studies.urls")),
     path("", include("snapshots.urls")),
     path("", include("peer_challenges.urls")),
     path("regions/<slug:slug>/audit/", audit_views.audit_region, name="audit_region"),

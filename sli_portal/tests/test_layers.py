@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-PACKAGES = ["sli_portal", "programmes", "priorities", "peer_challenges", "snapshots", "people"]
+PACKAGES = ["sli_portal", "programmes", "priorities", "peer_challenges", "case_studies", "snapshots", "people"]
 
 
 def _lint_imports(root: Path) -> subprocess.CompletedProcess:
