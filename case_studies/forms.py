@@ -146,6 +146,10 @@ class CaseStudyFilterForm(SingleLineTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["council"].queryset = councils
+        for field in self.fields.values():
+            # Read once: the template's loop would count, then read, each list again. Validation
+            # still looks the chosen value up in the queryset.
+            field.choices = [choice for choice in field.choices]  # noqa: C416 - list() would count first
 
 
 class SearchForm(SingleLineTextMixin, forms.Form):

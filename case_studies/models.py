@@ -78,7 +78,11 @@ class CaseStudy(models.Model):
         verbose_name_plural = "case studies"
         constraints = [
             # The title names a case study in its region (and in the region's archive).
-            models.UniqueConstraint(fields=["region", "title"], name="case_study_unique_title_in_region"),
+            models.UniqueConstraint(
+                fields=["region", "title"],
+                name="case_study_unique_title_in_region",
+                violation_error_message="The region already has a case study with this title: enter another title",
+            ),
             models.CheckConstraint(
                 condition=~Q(state="published") | Q(published_at__isnull=False),
                 name="case_study_published_has_time",

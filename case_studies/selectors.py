@@ -68,8 +68,8 @@ def search_published(text: str) -> QuerySet[CaseStudy]:
         )
         query = SearchQuery(text, search_type="websearch", config="english")
         return (
-            queryset.annotate(rank=SearchRank(vector, query))
-            .filter(rank__gt=0)
+            queryset.annotate(document=vector, rank=SearchRank(vector, query))
+            .filter(document=query)
             .order_by("-rank", "-published_at", "-pk")[:SEARCH_LIMIT]
         )
     condition = Q()
