@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from case_studies.models import CaseStudy, CaseStudyAttachment, Topic
 from peer_challenges.models import FocusArea, Peer, PeerChallenge, PeerChallengeSettings, Prompt, Recommendation
 from priorities.leadership import hand_over
 from priorities.models import Evidence, Handover, KeyObjective, PriorityArea, QuarterlyUpdate
@@ -135,7 +136,7 @@ def test_the_archive_holds_every_part_of_the_region(demo):
     assert any(area["meetings"] and area["meetings"][0]["actions"] for area in active["priority_areas"])
     for part in (
         "memberships", "projects", "events", "snapshots", "subscribers", "peer_challenges", "users",
-        "peer_challenge_settings", "peer_pool", "lga_advisers", "prompts",
+        "peer_challenge_settings", "peer_pool", "lga_advisers", "prompts", "case_studies", "topics",
     ):  # fmt: skip
         assert archive[part], part
     challenge = next(c for c in archive["peer_challenges"] if c["focus_areas"])
@@ -143,7 +144,38 @@ def test_the_archive_holds_every_part_of_the_region(demo):
     assert any(c["peers_offered"] for c in archive["peer_challenges"])
     assert any(r["themes"] for c in archive["peer_challenges"] for r in c["recommendations"])
     assert any(area["handovers"] for area in active["priority_areas"])
-    assert {"subscribers", "peer_pool"} <= set(archive["personal_data"])
+    assert {"subscribers", "peer_pool", "case_studies.contact"} <= set(archive["personal_data"])
+    case_study = next(c for c in archive["case_studies"] if c["attachments"])
+    assert case_study["topics"] and case_study["councils"] and case_study["state"] == "published"
+    assert any(c["objectives"] for c in archive["case_studies"])
+    assert any(s["featured_case_study"] for s in archive["snapshots"])
+
+
+def test_case_studies_and_the_case_study_of_the_month_come_back(demo, settings, tmp_path):
+    archive = backup.export_region(demo)
+    featured = {s["month"]: s["featured_case_study"] for s in archive["snapshots"] if s["featured_case_study"]}
+    wipe_region(demo, [user["username"] for user in archive["users"]])
+    settings.MEDIA_ROOT = tmp_path / "elsewhere"
+    Topic.objects.all().delete()  # another portal, whose topics differ
+
+    result = backup.import_region(json.loads(json.dumps(archive)))
+
+    case_studies = CaseStudy.objects.filter(region=result.region)
+    assert sorted(case_studies.values_list("title", flat=True)) == sorted(c["title"] for c in archive["case_studies"])
+    attachment = CaseStudyAttachment.objects.get(case_study__region=result.region)
+    assert attachment.file.storage.exists(attachment.file.name)
+    for month, title in featured.items():
+        assert Snapshot.objects.get(region=result.region, month=month).featured_case_study.title == title
+
+
+def test_an_archive_written_before_case_studies_still_imports(demo):
+    archive = backup.export_region(demo)
+    del archive["case_studies"], archive["topics"]
+    for snapshot in archive["snapshots"]:
+        del snapshot["featured_case_study"]
+    wipe_region(demo, [user["username"] for user in archive["users"]])
+    result = backup.import_region(json.loads(json.dumps(archive)))
+    assert not CaseStudy.objects.filter(region=result.region).exists()
 
 
 def test_an_archive_written_before_the_network_part_still_imports(demo):
