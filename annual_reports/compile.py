@@ -11,7 +11,9 @@ import datetime
 from collections import Counter
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
+from case_studies.selectors import published_between
 from peer_challenges.models import PeerChallenge, RecommendationTheme
 from priorities.exports import RAG_ORDER
 from priorities.models import KeyObjective, PriorityArea, QuarterlyUpdate
@@ -172,6 +174,20 @@ def _peer_challenges(region: Region, start: datetime.date, end: datetime.date) -
     return rows, learning
 
 
+def _case_studies(region: Region, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Good practice the region published in the year; three queries."""
+    return [
+        {
+            "title": study.title,
+            "summary": study.summary,
+            "url": study.get_absolute_url(),
+            "published_on": timezone.localdate(study.published_at).isoformat(),
+            "councils": sorted(council.name for council in study.councils.all()),
+        }
+        for study in published_between(region, start, end)
+    ]
+
+
 def report_content(
     region: Region,
     year: int,
@@ -229,7 +245,7 @@ def report_content(
         "projects": _projects(region, end, start),
         "peer_challenges": challenges,
         "learning_themes": learning,
-        "case_studies": [],
+        "case_studies": _case_studies(region, start, end),
         "snapshots_published": Snapshot.objects.published().filter(region=region, month__range=(start, end)).count(),
         "summary": summary,
         "risks": risks,

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sli_portal",
     "programmes",
     "priorities",
+    "case_studies",
     "snapshots",
     "peer_challenges",
     "annual_reports",

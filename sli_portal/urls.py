@@ -20,6 +20,7 @@ urlpatterns = [
     path("regions/", views.national_public_summary, name="national_public_summary"),
     path("", include("programmes.urls")),
     path("", include("priorities.urls")),
+    path("", include("case_studies.urls")),
     path("", include("snapshots.urls")),
     path("", include("peer_challenges.urls")),
     path("", include("annual_reports.urls")),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from case_studies.models import CaseStudy
 from peer_challenges.services import Milestone, milestones_between
 from priorities.models import KeyObjective, PriorityArea, Project, QuarterlyUpdate
 from priorities.reporting import last_due_quarter
@@ -34,6 +35,7 @@ from priorities.selectors import (
 )
 from programmes.models import LOGO_MAX_BYTES, ActionPlan, Event, Region
 from sli_portal.core.images import image_kind
+from sli_portal.core.notifications import portal_url
 from sli_portal.core.quarters import Quarter
 
 from .formatting import render_markdown
@@ -210,6 +212,9 @@ class SnapshotContent:
     highlights_html: SafeString = SafeString("")
     adph_updates_html: SafeString = SafeString("")
     glance: AtAGlance | None = None
+    # The case study of the month, while it is published, and its public page.
+    case_study: CaseStudy | None = None
+    case_study_url: str = ""
     # The network's own cover: its colour (white text reads on it) and its logo, inlined.
     cover_colour: str = ""
     logo_data_url: str = ""
@@ -344,6 +349,20 @@ def _logo_data_url(region: Region) -> str:
     return f"data:image/{kind};base64,{base64.b64encode(data).decode()}"
 
 
+def _featured_case_study(snapshot: Snapshot) -> CaseStudy | None:
+    """The snapshot's case study of the month if it is still published (a snapshot is public,
+    a withdrawn case study no longer is); its councils read in the same query."""
+    if snapshot.featured_case_study_id is None:
+        return None
+    return (
+        CaseStudy.objects.published()
+        .filter(pk=snapshot.featured_case_study_id)
+        .select_related("region")
+        .prefetch_related("councils")
+        .first()
+    )
+
+
 def compile_content(snapshot: Snapshot, *, today: datetime.date | None = None) -> SnapshotContent:
     """Every section of `snapshot` as read from the live data on `today` (the render's day);
     a bounded number of queries."""
@@ -382,6 +401,9 @@ def compile_content(snapshot: Snapshot, *, today: datetime.date | None = None) -
             content.priorities.append(PriorityProgress(area, objectives, bars, chart.height(len(bars))))
         content.highlights = list(quarter_highlights(plan, quarter))
         content.glance = _at_a_glance(snapshot, plan, quarter, matrix, today)
+    content.case_study = _featured_case_study(snapshot)
+    if content.case_study is not None:
+        content.case_study_url = portal_url(content.case_study.get_absolute_url())
     content.cover_colour = region.cover_colour
     content.logo_data_url = _logo_data_url(region)
     content.projects = [

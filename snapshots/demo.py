@@ -15,6 +15,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from case_studies.selectors import case_study_of_the_month
 from programmes.models import Region
 
 from . import services
@@ -139,6 +140,7 @@ def load_demo_snapshots(
             title=services.default_title(region, this_month),
             introduction=INTRODUCTIONS[0],
             adph_updates=ADPH_UPDATES[0],
+            featured_case_study=case_study_of_the_month(region, this_month),
         )
         created += 1
     return created

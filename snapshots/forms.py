@@ -26,6 +26,24 @@ class SnapshotForm(SingleLineTextMixin, forms.Form):
         help_text="Shown above the achievements the DPH leads reported last quarter.",
     )
     adph_updates = forms.CharField(label="ADPH updates", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    featured_case_study = forms.ModelChoiceField(
+        label="Case study of the month",
+        queryset=None,
+        required=False,
+        empty_label="None this month",
+        error_messages={"invalid_choice": "Select a published case study of the region"},
+    )
+
+    def __init__(self, *args, case_studies, suggestion=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["featured_case_study"]
+        field.queryset = case_studies
+        if suggestion is not None:
+            field.help_text = (
+                f"Suggested: “{suggestion.title}”, the latest the region published last month or this month."
+            )
+        else:
+            field.help_text = "One of the region's published case studies; none was published last month or this month."
 
 
 def month_choices(today: datetime.date, taken: set[datetime.date]) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from case_studies.models import CaseStudy
 from programmes.models import Region
 
 
@@ -39,6 +40,15 @@ class Snapshot(models.Model):
     introduction = models.TextField(blank=True)
     highlights = models.TextField(blank=True)
     adph_updates = models.TextField("ADPH updates", blank=True)
+    # Shown as the "case study of the month" while it stays published.
+    featured_case_study = models.ForeignKey(
+        CaseStudy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="featured_in_snapshots",
+        verbose_name="case study of the month",
+    )
     pdf = models.FileField(upload_to="snapshots/pdf/", blank=True)
     html = models.FileField(upload_to="snapshots/html/", blank=True)
     page_count = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from case_studies.models import CaseStudy
+from case_studies.selectors import case_study_of_the_month, featurable_case_studies
 from programmes.models import ActionPlan, Region
 from programmes.selectors import reply_to_addresses
 from sli_portal.core.notifications import portal_url, send_once
@@ -57,7 +59,13 @@ def create_snapshot(*, region: Region, month: datetime.date) -> Snapshot:
     month = month.replace(day=1)
     if Snapshot.objects.filter(region=region, month=month).exists():
         raise ValidationError({"month": f"A snapshot for {month:%B %Y} already exists: open it from the list"})
-    snapshot = Snapshot(region=region, month=month, title=default_title(region, month))
+    snapshot = Snapshot(
+        region=region,
+        month=month,
+        title=default_title(region, month),
+        # A suggestion the coordinator can change on the edit page.
+        featured_case_study=case_study_of_the_month(region, month),
+    )
     snapshot.full_clean()
     try:
         with transaction.atomic():
@@ -69,10 +77,22 @@ def create_snapshot(*, region: Region, month: datetime.date) -> Snapshot:
     return snapshot
 
 
+# `update_snapshot`'s default for the case study of the month: leave it as it is.
+KEEP = object()
+
+
 def update_snapshot(
-    *, snapshot: Snapshot, title: str, introduction: str, highlights: str, adph_updates: str
+    *,
+    snapshot: Snapshot,
+    title: str,
+    introduction: str,
+    highlights: str,
+    adph_updates: str,
+    featured_case_study: CaseStudy | None | object = KEEP,
 ) -> Snapshot:
-    """Change the editorial sections; a ready snapshot goes back to draft, its files now out of date."""
+    """Change the editorial sections; a ready snapshot goes back to draft, its files now out of date.
+
+    `featured_case_study` is one of the region's published case studies, or None for none."""
     if not snapshot.can_edit():
         raise ValidationError(
             f"You cannot edit a snapshot that is {snapshot.get_state_display().lower()}: return it to draft first"
@@ -81,10 +101,16 @@ def update_snapshot(
     snapshot.introduction = introduction
     snapshot.highlights = highlights
     snapshot.adph_updates = adph_updates
+    if featured_case_study is not KEEP:
+        if featured_case_study is not None and not (
+            featurable_case_studies(snapshot.region).filter(pk=featured_case_study.pk).exists()
+        ):
+            raise ValidationError({"featured_case_study": "Select a published case study of the region"})
+        snapshot.featured_case_study = featured_case_study
     if snapshot.state == State.READY:
         snapshot.state = State.DRAFT
     snapshot.full_clean()
-    snapshot.save(update_fields=["title", "introduction", "highlights", "adph_updates", "state"])
+    snapshot.save(update_fields=["title", "introduction", "highlights", "adph_updates", "featured_case_study", "state"])
     return snapshot
 
 

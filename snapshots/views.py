@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from case_studies.selectors import case_study_of_the_month, featurable_case_studies
 from programmes.access import RegionAccess, check_access, get_region_for_user
 from programmes.models import Region
+from sli_portal.core.forms import add_service_errors
 
 from . import selectors, services
 from .cache import cache_archive
@@ -88,13 +90,21 @@ def snapshot_edit(request: HttpRequest, slug: str, month: datetime.date) -> Http
     if not snapshot.can_edit():
         messages.info(request, "Return the snapshot to draft before you edit it")
         return redirect(snapshot.get_workspace_url())
-    initial = {name: getattr(snapshot, name) for name in ("title", "introduction", "highlights", "adph_updates")}
-    form = SnapshotForm(request.POST or None, initial=initial)
+    initial = {
+        name: getattr(snapshot, name)
+        for name in ("title", "introduction", "highlights", "adph_updates", "featured_case_study")
+    }
+    form = SnapshotForm(
+        request.POST or None,
+        initial=initial,
+        case_studies=featurable_case_studies(snapshot.region),
+        suggestion=case_study_of_the_month(snapshot.region, snapshot.month),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_snapshot(snapshot=snapshot, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, _first_error(error))
+            add_service_errors(form, error)
         else:
             messages.success(request, "Snapshot saved")
             return redirect(snapshot.get_workspace_url())

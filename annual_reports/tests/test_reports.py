@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from annual_reports import services
 from annual_reports.compile import report_content
 from annual_reports.models import AnnualReport
+from case_studies.tests.factories import CaseStudyFactory
 from peer_challenges.models import Recommendation
 from peer_challenges.tests.factories import PeerChallengeFactory
 from priorities.tests.factories import ProjectFactory, QuarterlyUpdateFactory
@@ -95,6 +96,31 @@ def test_completed_objectives_projects_and_peer_challenge_learning_are_compiled(
         {"label": "Data, insight and performance", "count": 2},
         {"label": "Public health and prevention", "count": 1},
     ]
+
+
+def test_the_year_s_published_case_studies_are_listed_and_linked(client, coordinator, region, plan, other_region):
+    in_year = datetime.datetime(2024, 9, 12, 10, tzinfo=datetime.UTC)
+    study = CaseStudyFactory(region=region, title="Warm homes on prescription", state="published", published_at=in_year)
+    study.councils.set([LocalAuthorityFactory(region=region, name="Cornwall Council")])
+    CaseStudyFactory(region=region, title="Last year's", state="published", published_at=in_year.replace(year=2023))
+    CaseStudyFactory(region=region, title="Still a draft")
+    CaseStudyFactory(region=other_region, title="Another region's", state="published", published_at=in_year)
+
+    content = report_content(region, 2024, today=TODAY)
+    assert content["case_studies"] == [
+        {
+            "title": "Warm homes on prescription",
+            "summary": study.summary,
+            "url": study.get_absolute_url(),
+            "published_on": "2024-09-12",
+            "councils": ["Cornwall Council"],
+        }
+    ]
+    report = AnnualReportFactory(region=region, year=2024)
+    client.force_login(coordinator)
+    assert f'href="{study.get_absolute_url()}">Warm homes on prescription</a>' in (
+        client.get(report.get_absolute_url()).content.decode()
+    )
 
 
 def test_a_year_without_a_plan_gives_an_empty_report(region, plan, progress):

@@ -7,17 +7,20 @@ database that holds nothing of the region yet. The format:
   does not know rather than guess.
 - No database ids: rows refer to each other by their natural keys (a council by its ONS code,
   a user by username, a plan by its title in the region, a key objective by its plan and
-  number, a snapshot by its month); rows without one (evidence, meeting actions, the peer team)
+  number, a snapshot by its month, a case study by its title in the region, a topic by its
+  slug); rows without one (evidence, meeting actions, the peer team, case studies' attachments)
   are nested in their parent. Two exports of the same data are equal, wherever it lives.
 - Values are written as Django writes them in its own serializers (`Field.value_to_string`), and
   read back with `Field.to_python`, so every field of a model travels without a list to keep up
   to date; a field the archive does not carry takes its default.
 - Users: username, names, e-mail and active flag of everyone the region's data names. Never
   password hashes, staff or superuser flags: imported users sign in after a password reset.
-- Files (evidence, snapshot PDFs and HTML) are embedded in base64 up to `max_file_bytes` each
-  (20 MB by default); a larger file is listed by name and size only and the export says so.
-- Personal data is flagged in `personal_data`: users, memberships, the peer teams' names and the
-  e-bulletin subscribers (with their unsubscribe tokens, so the links they hold keep working).
+- Files (evidence, snapshot PDFs and HTML, case studies' attachments) are embedded in base64 up
+  to `max_file_bytes` each (20 MB by default); a larger file is listed by name and size only and
+  the export says so.
+- Personal data is flagged in `personal_data`: users, memberships, the peer teams' names, the
+  case studies' contacts and the e-bulletin subscribers (with their unsubscribe tokens, so the
+  links they hold keep working).
 - Not included: the change history (the archive is the current state; imported rows start a new
   history "Imported from an archive"), calendar tokens (secrets; members make new ones) and
   sent-notification records.
@@ -35,6 +38,8 @@ from django.db import models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from annual_reports.models import AnnualReport, PriorityAchievement
+from case_studies.models import CaseStudy, CaseStudyAttachment, Topic
 from peer_challenges.models import (
     FocusArea,
     LgaAdviser,
@@ -56,7 +61,7 @@ from priorities.models import (
     QuarterlyUpdate,
 )
 from programmes.models import ActionPlan, Event, LocalAuthority, Membership, Region
-from snapshots.models import Snapshot, Subscriber
+from snapshots.models import CirculationOptOut, Snapshot, Subscriber
 
 User = get_user_model()
 
@@ -64,6 +69,7 @@ FORMAT = "sli-portal-region-archive"
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 20 * 1024 * 1024
 IMPORT_REASON = "Imported from an archive"
+REPORT_PEOPLE = ("created_by", "submitted_by", "acknowledged_by")
 
 
 class ArchiveError(Exception):
@@ -155,7 +161,16 @@ def export_region(region: Region, *, max_file_bytes: int = MAX_FILE_BYTES) -> di
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
         "exported_at": timezone.now().isoformat(),
-        "personal_data": ["users", "memberships", "peer_challenges.team", "peer_pool", "lga_advisers", "subscribers"],
+        "personal_data": [
+            "users",
+            "memberships",
+            "peer_challenges.team",
+            "peer_pool",
+            "lga_advisers",
+            "subscribers",
+            "case_studies.contact",
+            "snapshot_circulation_opt_outs",
+        ],
         "region": _plain(region),
         "councils": [_plain(la) for la in region.local_authorities.order_by("gss_code")],
     }
@@ -201,9 +216,39 @@ def export_region(region: Region, *, max_file_bytes: int = MAX_FILE_BYTES) -> di
         )
     ]
     archive["events"] = [_plain(event) for event in region.events.order_by("starts_at", "title", "pk")]
+    case_studies = list(
+        region.case_studies.order_by("title").prefetch_related(
+            "topics",
+            "councils",
+            "objectives",
+            Prefetch("attachments", CaseStudyAttachment.objects.order_by("added_at", "title", "pk")),
+        )
+    )
+    case_study_titles = {case_study.pk: case_study.title for case_study in case_studies}
+    project_titles = dict(region.projects.values_list("pk", "title"))
+    # The topics the case studies use, so a database without them (another portal) gets them.
+    used_topics = {topic.slug: topic.name for case_study in case_studies for topic in case_study.topics.all()}
+    archive["topics"] = [{"slug": slug, "name": used_topics[slug]} for slug in sorted(used_topics)]
+    archive["case_studies"] = [
+        {
+            **_plain(case_study),
+            "author": ex.user(case_study.author_id),
+            "published_by": ex.user(case_study.published_by_id),
+            "project": project_titles.get(case_study.project_id),
+            "topics": sorted(topic.slug for topic in case_study.topics.all()),
+            "councils": sorted(council(la.pk) for la in case_study.councils.all()),
+            "objectives": sorted(objective_keys[o.pk] for o in case_study.objectives.all()),
+            "attachments": [
+                {**_plain(item), "added_by": ex.user(item.added_by_id), "file": ex.file(item.file)}
+                for item in case_study.attachments.all()
+            ],
+        }
+        for case_study in case_studies
+    ]
     archive["snapshots"] = [
         {
             **_plain(snapshot),
+            "featured_case_study": case_study_titles.get(snapshot.featured_case_study_id),
             "published_by": ex.user(snapshot.published_by_id),
             "pdf": ex.file(snapshot.pdf),
             "html": ex.file(snapshot.html),
@@ -211,6 +256,26 @@ def export_region(region: Region, *, max_file_bytes: int = MAX_FILE_BYTES) -> di
         for snapshot in region.snapshots.order_by("month")
     ]
     archive["subscribers"] = [_plain(s) for s in region.snapshot_subscribers.order_by("email")]
+    archive["snapshot_circulation_opt_outs"] = sorted(
+        ex.user(user_id) for user_id in CirculationOptOut.objects.filter(region=region).values_list("user", flat=True)
+    )
+    area_keys = {
+        area.pk: [plan_titles[area.plan_id], area.number] for area in PriorityArea.objects.filter(plan__region=region)
+    }
+    archive["annual_reports"] = [
+        {
+            # The frozen content is JSON already: it travels as it is.
+            **_plain(report, exclude=("content",)),
+            "content": report.content,
+            **{name: ex.user(getattr(report, f"{name}_id")) for name in REPORT_PEOPLE},
+            "pdf": ex.file(report.pdf),
+            "achievements": [
+                {"priority_area": area_keys[item.priority_area_id], "text": item.text}
+                for item in report.achievements.all()
+            ],
+        }
+        for report in region.annual_reports.order_by("year", "version").prefetch_related("achievements")
+    ]
     challenges = (
         PeerChallenge.objects.filter(local_authority__region=region)
         .order_by("local_authority__gss_code", "onsite_start", "kind", "pk")
@@ -334,6 +399,7 @@ class _Importer:
         self.users: dict[str, User] = {}
         self.councils: dict[str, LocalAuthority] = {}
         self.objectives: dict[tuple[str, int], KeyObjective] = {}
+        self.areas: dict[tuple[str, int], PriorityArea] = {}
         self.warnings: list[str] = []
         self.created: list[str] = []
         self.matched: list[str] = []
@@ -470,17 +536,39 @@ def _import_all(im: _Importer, archive: dict) -> Region:
         project.key_objectives.set([im.objectives[tuple(key)] for key in objective_keys])
     for data in archive["events"]:
         im.save(Event, data, region=region)
+    # Archives written before case studies existed have none.
+    case_studies = _import_case_studies(im, archive, region)
     for data in archive["snapshots"]:
         data = dict(data)
         published_by, pdf, html = im.user(data.pop("published_by")), data.pop("pdf"), data.pop("html")
+        featured = case_studies.get(data.pop("featured_case_study", None))
         snapshot = Snapshot(region=region)
         im.file(snapshot.pdf, pdf)
         im.file(snapshot.html, html)
         im.save(
-            Snapshot, data, region=region, published_by=published_by, pdf=snapshot.pdf.name, html=snapshot.html.name
+            Snapshot,
+            data,
+            region=region,
+            published_by=published_by,
+            featured_case_study=featured,
+            pdf=snapshot.pdf.name,
+            html=snapshot.html.name,
         )
     for data in archive["subscribers"]:
         im.save(Subscriber, data, region=region)
+    # Archives written before annual reports and circulation existed have none.
+    for username in archive.get("snapshot_circulation_opt_outs", []):
+        CirculationOptOut.objects.create(region=region, user=im.user(username))
+    for data in archive.get("annual_reports", []):
+        data = dict(data)
+        people = {name: im.user(data.pop(name)) for name in REPORT_PEOPLE}
+        achievements, pdf = data.pop("achievements"), data.pop("pdf")
+        report = AnnualReport(region=region)
+        im.file(report.pdf, pdf)
+        report = im.save(AnnualReport, data, region=region, pdf=report.pdf.name or "", **people)
+        for item in achievements:
+            area = im.areas[tuple(item["priority_area"])]
+            PriorityAchievement.objects.create(report=report, priority_area=area, text=item["text"])
     # Archives of schema 1 written before these existed have none of them.
     if archive.get("peer_challenge_settings"):
         im.save(PeerChallengeSettings, archive["peer_challenge_settings"], region=region)
@@ -501,12 +589,47 @@ def _import_all(im: _Importer, archive: dict) -> Region:
     return region
 
 
+def _import_case_studies(im: _Importer, archive: dict, region: Region) -> dict[str, CaseStudy]:
+    """The region's case studies by title, with their topics (made when this database lacks
+    one), councils, project, key objectives and attachments."""
+    for data in archive.get("topics", []):
+        Topic.objects.get_or_create(slug=data["slug"], defaults={"name": data["name"]})
+    topics = {topic.slug: topic for topic in Topic.objects.all()}
+    projects = {}
+    for project in region.projects.order_by("pk"):
+        projects.setdefault(project.title, project)
+    imported = {}
+    for data in archive.get("case_studies", []):
+        data = dict(data)
+        author, published_by = im.user(data.pop("author")), im.user(data.pop("published_by"))
+        project = projects.get(data.pop("project"))
+        topic_slugs, codes = data.pop("topics"), data.pop("councils")
+        objective_keys, attachments = data.pop("objectives"), data.pop("attachments")
+        try:
+            chosen_topics = [topics[slug] for slug in topic_slugs]
+        except KeyError as error:
+            raise ArchiveError(f"The archive names the topic {error.args[0]!r} but does not list it") from None
+        case_study = im.save(CaseStudy, data, region=region, author=author, published_by=published_by, project=project)
+        case_study.topics.set(chosen_topics)
+        case_study.councils.set([im.council(code) for code in codes])
+        case_study.objectives.set([im.objectives[tuple(key)] for key in objective_keys])
+        for item in attachments:
+            item = dict(item)
+            added_by, file_entry = im.user(item.pop("added_by")), item.pop("file")
+            row = CaseStudyAttachment(case_study=case_study)
+            im.file(row.file, file_entry)
+            im.save(CaseStudyAttachment, item, case_study=case_study, added_by=added_by, file=row.file.name or "")
+        imported[case_study.title] = case_study
+    return imported
+
+
 def _import_priority_area(im: _Importer, plan: ActionPlan, data: dict) -> None:
     data = dict(data)
     objectives, meetings = data.pop("key_objectives"), data.pop("meetings")
     handovers = data.pop("handovers", [])
     lead, deputy = im.user(data.pop("lead")), im.user(data.pop("deputy_lead"))
     area = im.save(PriorityArea, data, plan=plan, lead=lead, deputy_lead=deputy)
+    im.areas[(plan.title, area.number)] = area
     for handover in handovers:
         handover = dict(handover)
         people = {name: im.user(handover.pop(name)) for name in ("from_user", "to_user", "handed_over_by")}

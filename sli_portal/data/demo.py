@@ -35,6 +35,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from annual_reports import services as annual_reports
+from annual_reports.models import AnnualReport
+from case_studies.models import CaseStudy, CaseStudyAttachment, Topic
 from peer_challenges.models import LgaAdviser, PeerChallenge, PeerTeamMember, Prompt, Recommendation
 from peer_challenges.models import Peer as PoolPeer
 from priorities.models import (
@@ -723,6 +726,81 @@ PROJECTS = (
      ("E10000013", "E06000066", "E06000053"), (13, 14), 400, Project.Status.PLANNED),
 )  # fmt: skip
 
+# --- Case studies ----------------------------------------------------------------------------
+
+# (title, author, days before today it was published or None for a draft, topic slugs, council
+# codes, key objective numbers, summary, problem, what was done, impact, contact, attachment title)
+CASE_STUDIES = [
+    ("Falls prevention on the fire service's safe-and-well visits", "dph-lead", 20,
+     ("healthy-ageing", "partnerships-and-the-nhs"), ("E06000027", "E10000008"), (),
+     "Fire officers in Torbay and Devon check homes for trip hazards on their safe-and-well visits and refer "
+     "older people to the falls service.",
+     "Falls are the commonest reason people over 65 are admitted to hospital as an emergency, and many of the "
+     "people most at risk are not known to the falls service until their first fracture.",
+     "Public health trained 120 fire officers in a five-minute falls check, added it to the safe-and-well "
+     "visit, and agreed a same-week referral route into the community falls service.",
+     "Referrals from the fire service rose from 40 to 130 a year; three in four people referred were new to the "
+     "falls service. An evaluation of admissions is under way with the ICB.",
+     "Dr Amelia Hart, amelia.hart@devon.example.org", "Six-month evaluation of the referral route"),
+    ("Smokefree pregnancy: opt-out referral at booking", "coordinator", 75,
+     ("tobacco-control", "children-and-young-people", "health-inequalities"), ("E06000052", "E06000026"), (8,),
+     "Every pregnant woman who smokes is referred to a specialist stop-smoking adviser at her booking "
+     "appointment unless she opts out.",
+     "One in ten women in Cornwall and Plymouth smoked at delivery, well above the England average, and most "
+     "were never referred to stop-smoking support.",
+     "Midwives measure carbon monoxide at booking; a positive reading sends an automatic referral. Advisers "
+     "see women at home within a week and offer vouchers for each smokefree month.",
+     "Smoking at the time of delivery fell from 10.2% to 7.4% in two years; quit rates at four weeks doubled.",
+     "Plymouth public health team, tobacco@plymouth.example.org", None),
+    ("Warm spaces and winter health checks", "member", None,
+     ("healthy-places", "health-inequalities"), ("E06000024", "E06000025"), (),
+     "Libraries and community centres in North Somerset and South Gloucestershire offered warm spaces with health "
+     "checks on the side.",
+     "Cold homes worsen heart and lung disease, and people in fuel poverty rarely come forward for checks.",
+     "Twenty-four warm spaces hosted blood-pressure checks and advice on energy bills once a week all winter.",
+     "Draft: the network is still collecting the figures.",
+     "Priya Nair, priya.nair@n-somerset.example.org", None),
+]  # fmt: skip
+
+
+def _load_case_studies(rows: _Rows, region: Region, plan: ActionPlan, councils, users, today) -> None:
+    """Two published case studies (one with an attachment) and a member's draft; files created once."""
+    topics = {topic.slug: topic for topic in Topic.objects.all()}
+    for row in CASE_STUDIES:
+        title, author, days, topic_slugs, codes, numbers, summary, problem, done, impact, contact, file_title = row
+        values = {
+            "summary": summary,
+            "problem": problem,
+            "what_was_done": done,
+            "impact": impact,
+            "contact": contact,
+            "author": users.get(author),
+            "state": CaseStudy.State.DRAFT if days is None else CaseStudy.State.PUBLISHED,
+            "published_at": None if days is None else _at(today - _days(days), 10),
+            "published_by": None if days is None else users.get("coordinator"),
+        }
+        for slug in topic_slugs:
+            # The topics come from a migration; a database emptied by a test's flush has none.
+            if slug not in topics:
+                topics[slug], _ = rows.upsert(Topic, {"slug": slug}, {"name": slug.replace("-", " ").capitalize()})
+        related = {
+            "topics": [topics[slug] for slug in topic_slugs],
+            "councils": [councils[code] for code in codes],
+            "objectives": list(plan.key_objectives.filter(number__in=numbers)),
+        }
+        case_study, _ = rows.upsert(CaseStudy, {"region": region, "title": title}, values, related=related)
+        if file_title and not case_study.attachments.filter(title=file_title).exists():
+            attachment = CaseStudyAttachment(
+                case_study=case_study,
+                title=file_title,
+                added_by=case_study.author,
+                original_name=f"{slugify(file_title)}.pdf",
+            )
+            attachment.file.save(attachment.original_name, ContentFile(DEMO_EVIDENCE_PDF), save=False)
+            _save(attachment)
+            rows.created += 1
+
+
 # --- Peer challenges -------------------------------------------------------------------------
 
 
@@ -841,6 +919,36 @@ FINDINGS = (
 # --- Loading ---------------------------------------------------------------------------------
 
 
+ANNUAL_REPORT_SUMMARY = (
+    "In its first year the 2025-2027 plan moved from agreeing objectives to delivering them: every "
+    "priority area met quarterly, fifteen councils completed the health protection self-assessment "
+    "and the network badged its quality-improvement work as SLI.\n\n"
+    "The peer challenges of the year taught us most about joining up prevention with the NHS, and "
+    "two case studies now share what worked with other regions."
+)
+ANNUAL_REPORT_RISKS = "Public health grant pressures in several councils; capacity for the mental health priority."
+ANNUAL_REPORT_ASKS = "Help us share the regional PHOF dashboard with other networks."
+
+
+def _load_annual_report(rows: _Rows, region: Region, users: dict, today: datetime.date) -> None:
+    """The SLI lead's report of the last full financial year, submitted and awaiting the board's
+    acknowledgement (rendered to PDF once the load commits); made once, never replaced."""
+    year = Quarter.from_date(today).year - 1
+    if AnnualReport.objects.filter(region=region, year=year).exists():
+        return
+    lead = users["sli-lead"]
+    report = annual_reports.start_draft(region=region, year=year, by=lead)
+    annual_reports.save_draft(
+        report=report,
+        summary=ANNUAL_REPORT_SUMMARY,
+        risks=ANNUAL_REPORT_RISKS,
+        asks_of_board=ANNUAL_REPORT_ASKS,
+        achievements={},
+    )
+    annual_reports.submit_report(report=report, by=lead, today=today)
+    rows.created += 1
+
+
 def load_demo(
     *, today: datetime.date | None = None, stdout: TextIO | None = None, render_snapshots: bool = True
 ) -> dict[str, int]:
@@ -861,9 +969,11 @@ def load_demo(
         _load_events(rows, region, today)
         _load_peer_challenges(rows, councils, today)
         _load_network_part(rows, region, councils, users, today)
+        _load_case_studies(rows, region, plan, councils, users, today)
         # The archive runs two months past the plan's end: the May snapshot reports its last quarter.
         archive = (closed.start_date, closed.end_date + _days(61))
         load_demo_snapshots(region=region, today=today, render=render_snapshots, archive=archive)
+        _load_annual_report(rows, region, users, today)
     counts = demo_counts()
     if stdout is not None:
         # After the commit: a closed pipe must not undo the load.

@@ -36,11 +36,14 @@ STAFF = "staff"
 ENTRIES = [
     # A member's bar has no room for Home at 1280 px: the service name in the header links there.
     ("Home", "home", False, {OUTSIDE_A_REGION}),
+    # The public list for the public and the national board; the region's own list for members.
+    ("Case studies", "case_study_list", False, {OUTSIDE_A_REGION}),
     ("Dashboard", "dashboard", True, {SIGNED_IN}),
     ("My priorities", "my_priorities", True, {LEAD}),
     ("Action plans", "plan_list", True, {SIGNED_IN}),
     ("Meetings", "meeting_list", True, {SIGNED_IN}),
     ("Projects", "project_list", True, {SIGNED_IN}),
+    ("Case studies", "case_study_region_list", True, {SIGNED_IN}),
     ("Events", "event_list", True, {SIGNED_IN}),
     ("Snapshots", "snapshot_list", True, {SIGNED_IN}),
     ("Peer challenges", "peer_challenge_schedule", True, {SIGNED_IN}),

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from annual_reports.models import AnnualReport
+from case_studies.models import CaseStudy, CaseStudyAttachment, Topic
 from peer_challenges.models import FocusArea, Peer, PeerChallenge, PeerChallengeSettings, Prompt, Recommendation
 from priorities.leadership import hand_over
 from priorities.models import Evidence, Handover, KeyObjective, PriorityArea, QuarterlyUpdate
@@ -20,7 +22,7 @@ from programmes.models import ActionPlan, LocalAuthority, Membership, Region
 from programmes.tests.factories import LocalAuthorityFactory, RegionFactory
 from sli_portal.data import backup
 from sli_portal.data.demo import load_demo
-from snapshots.models import Snapshot, Subscriber
+from snapshots.models import CirculationOptOut, Snapshot, Subscriber
 
 User = get_user_model()
 SNAPSHOT_PDF = b"%PDF-1.7 the snapshot of the month"
@@ -72,6 +74,21 @@ def loaded_demo(django_db_setup, django_db_blocker, demo_media):
                 interim=True,
                 handed_over_by=User.objects.get(username="coordinator"),
             )
+            report = AnnualReport.objects.create(
+                region=region,
+                year=2024,
+                state=AnnualReport.State.ACKNOWLEDGED,
+                summary="A year of working together.",
+                content={"financial_year": "2024/25", "priorities": [{"number": 1, "objectives": []}]},
+                submitted_by=User.objects.get(username="sli-lead"),
+                submitted_at=timezone.now(),
+                acknowledged_by=User.objects.get(username="national"),
+                acknowledged_at=timezone.now(),
+                acknowledgement_note="Received with thanks.",
+            )
+            report.pdf.save("sw-report.pdf", ContentFile(b"%PDF-1.7 the annual report"), save=True)
+            report.achievements.create(priority_area=area, text="Every council has an assurance plan.")
+            CirculationOptOut.objects.create(region=region, user=User.objects.get(username="member"))
             yield
         finally:
             transaction.set_rollback(True)
@@ -89,6 +106,7 @@ def without_run_details(archive: dict) -> dict:
 def wipe_region(region: Region, usernames: list[str]) -> None:
     """Delete a region's rows in the order its PROTECT foreign keys ask, then its people."""
     PeerChallenge.objects.filter(local_authority__region=region).delete()
+    AnnualReport.objects.filter(region=region).delete()
     Snapshot.objects.filter(region=region).delete()
     ActionPlan.objects.filter(region=region).update(builds_on=None)
     ActionPlan.objects.filter(region=region).delete()
@@ -135,7 +153,8 @@ def test_the_archive_holds_every_part_of_the_region(demo):
     assert any(area["meetings"] and area["meetings"][0]["actions"] for area in active["priority_areas"])
     for part in (
         "memberships", "projects", "events", "snapshots", "subscribers", "peer_challenges", "users",
-        "peer_challenge_settings", "peer_pool", "lga_advisers", "prompts",
+        "peer_challenge_settings", "peer_pool", "lga_advisers", "prompts", "case_studies", "topics",
+        "annual_reports", "snapshot_circulation_opt_outs",
     ):  # fmt: skip
         assert archive[part], part
     challenge = next(c for c in archive["peer_challenges"] if c["focus_areas"])
@@ -143,7 +162,59 @@ def test_the_archive_holds_every_part_of_the_region(demo):
     assert any(c["peers_offered"] for c in archive["peer_challenges"])
     assert any(r["themes"] for c in archive["peer_challenges"] for r in c["recommendations"])
     assert any(area["handovers"] for area in active["priority_areas"])
-    assert {"subscribers", "peer_pool"} <= set(archive["personal_data"])
+    assert {"subscribers", "peer_pool", "case_studies.contact"} <= set(archive["personal_data"])
+    case_study = next(c for c in archive["case_studies"] if c["attachments"])
+    assert case_study["topics"] and case_study["councils"] and case_study["state"] == "published"
+    assert any(c["objectives"] for c in archive["case_studies"])
+    assert any(s["featured_case_study"] for s in archive["snapshots"])
+
+
+def test_annual_reports_and_stopped_circulation_come_back(demo, settings, tmp_path):
+    archive = backup.export_region(demo)
+    # The demo's own report (the last full year, submitted) and the one added above.
+    assert [(r["year"], r["state"]) for r in archive["annual_reports"]] == [(2024, "acknowledged"), (2025, "submitted")]
+    exported = archive["annual_reports"][0]
+    assert exported["content"]["financial_year"] == "2024/25"  # JSON, not a string of it
+    assert exported["acknowledged_by"] == "national" and exported["achievements"][0]["priority_area"][1] == 1
+    assert "national" not in {m["user"] for m in archive["memberships"]}  # named, never given a role
+    wipe_region(demo, [user["username"] for user in archive["users"]])
+    settings.MEDIA_ROOT = tmp_path / "elsewhere"
+
+    result = backup.import_region(json.loads(json.dumps(archive)))
+
+    report = AnnualReport.objects.get(region=result.region, year=2024)
+    assert (report.state, report.version, report.content) == ("acknowledged", 1, exported["content"])
+    assert report.acknowledged_by.username == "national" and report.submitted_by.username == "sli-lead"
+    assert report.pdf.read() == b"%PDF-1.7 the annual report"
+    assert report.achievements.get().priority_area.plan.region == result.region
+    assert CirculationOptOut.objects.get(region=result.region).user.username == "member"
+
+
+def test_case_studies_and_the_case_study_of_the_month_come_back(demo, settings, tmp_path):
+    archive = backup.export_region(demo)
+    featured = {s["month"]: s["featured_case_study"] for s in archive["snapshots"] if s["featured_case_study"]}
+    wipe_region(demo, [user["username"] for user in archive["users"]])
+    settings.MEDIA_ROOT = tmp_path / "elsewhere"
+    Topic.objects.all().delete()  # another portal, whose topics differ
+
+    result = backup.import_region(json.loads(json.dumps(archive)))
+
+    case_studies = CaseStudy.objects.filter(region=result.region)
+    assert sorted(case_studies.values_list("title", flat=True)) == sorted(c["title"] for c in archive["case_studies"])
+    attachment = CaseStudyAttachment.objects.get(case_study__region=result.region)
+    assert attachment.file.storage.exists(attachment.file.name)
+    for month, title in featured.items():
+        assert Snapshot.objects.get(region=result.region, month=month).featured_case_study.title == title
+
+
+def test_an_archive_written_before_case_studies_still_imports(demo):
+    archive = backup.export_region(demo)
+    del archive["case_studies"], archive["topics"]
+    for snapshot in archive["snapshots"]:
+        del snapshot["featured_case_study"]
+    wipe_region(demo, [user["username"] for user in archive["users"]])
+    result = backup.import_region(json.loads(json.dumps(archive)))
+    assert not CaseStudy.objects.filter(region=result.region).exists()
 
 
 def test_an_archive_written_before_the_network_part_still_imports(demo):

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from annual_reports.models import AnnualReport
+from case_studies.models import CaseStudy, CaseStudyAttachment
 from peer_challenges import services as peer_challenge_services
 from peer_challenges.models import PeerChallenge, PeerTeamMember
 from peer_challenges.selectors import recommendation_themes
@@ -115,6 +117,21 @@ class TestTheLoadedDemo:
         assert row_counts() == first
         assert "0 rows created, 0 changed, 0 deleted" in output
         assert first["priorities.HistoricalQuarterlyUpdate"] == first["priorities.QuarterlyUpdate"]
+
+    def test_the_demo_has_case_studies_and_this_months_snapshot_features_one(self, db):
+        ours = CaseStudy.objects.filter(region__slug="south-west")
+        assert ours.published().count() == 2 and ours.filter(state=CaseStudy.State.DRAFT).count() == 1
+        assert CaseStudyAttachment.objects.filter(case_study__in=ours.published()).exists()
+        this_month = Snapshot.objects.get(region__slug="south-west", month=DEMO_DAY.date().replace(day=1))
+        assert this_month.featured_case_study.title.startswith("Falls prevention")
+
+    def test_the_sli_lead_submitted_last_years_annual_report_to_the_board(self, db):
+        (report,) = AnnualReport.objects.filter(region__slug="south-west")
+        assert report.financial_year == "2025/26" and report.state == AnnualReport.State.SUBMITTED
+        assert report.submitted_by.username == "sli-lead" and report.summary
+        # Frozen as it was sent: the four quarters of the year, all due by now.
+        assert [q["due"] for q in report.content["quarters"]] == [True] * 4
+        assert report.content["priorities"] and report.content["plan"]["title"]
 
     def test_south_west_has_its_fifteen_councils(self, db):
         councils = LocalAuthority.objects.filter(region__slug="south-west")

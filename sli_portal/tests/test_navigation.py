@@ -5,8 +5,17 @@ def _labels(response):
     return [item.label for item in response.context["navigation"]]
 
 
-def test_an_anonymous_visitor_sees_home_only(client, region):
-    assert _labels(client.get(reverse("home"))) == ["Home"]
+def test_an_anonymous_visitor_sees_home_and_the_case_studies(client, region):
+    assert _labels(client.get(reverse("home"))) == ["Home", "Case studies"]
+
+
+def test_case_studies_lead_members_to_their_region_and_others_to_the_public_list(client, member, national, region):
+    client.force_login(member)
+    items = {item.label: item.url for item in client.get(reverse("home")).context["navigation"]}
+    assert items["Case studies"] == reverse("case_study_region_list", args=[region.slug])
+    client.force_login(national)
+    items = {item.label: item.url for item in client.get(reverse("home")).context["navigation"]}
+    assert items["Case studies"] == reverse("case_study_list")
 
 
 def test_staff_see_the_administration(client, superuser, region):
