@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import random
-
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+
+from sli_portal.core.tasks import retry_or_record
 
 from . import services
 
@@ -26,8 +25,6 @@ def render_annual_report(self, report_id: int) -> str:
     try:
         return services.render_report(report_id=report_id)
     except Exception as error:  # noqa: BLE001 - every failure is either retried or recorded
-        message = "The render took too long" if isinstance(error, SoftTimeLimitExceeded) else str(error)
-        if self.request.is_eager or self.request.retries >= self.max_retries:
-            services.record_render_failure(report_id=report_id, error=f"{type(error).__name__}: {message}")
-            return "failed"
-        raise self.retry(exc=error, countdown=30 * 2**self.request.retries + random.randint(0, 15)) from error
+        return retry_or_record(
+            self, error, lambda message: services.record_render_failure(report_id=report_id, error=message)
+        )

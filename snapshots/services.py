@@ -437,10 +437,10 @@ def bulletin_summary(snapshot: Snapshot) -> tuple[str, object]:
 
 
 def send_publication_emails(*, snapshot_id: int) -> int:
-    """E-mail each confirmed subscriber about a published snapshot; each address once per snapshot.
+    """E-mail each confirmed subscriber about a published snapshot, and each member too when the
+    region circulates its snapshots; each address once per snapshot.
 
-    The subject and opening lines say what is in it; one-click unsubscribe (RFC 8058) headers
-    let a mail client offer "Unsubscribe" that works without a visit."""
+    The subject and opening lines say what is in it; each e-mail carries its own stop link."""
     snapshot = Snapshot.objects.select_related("region").get(pk=snapshot_id)
     if snapshot.state != State.PUBLISHED:
         return 0
@@ -448,33 +448,48 @@ def send_publication_emails(*, snapshot_id: int) -> int:
     subject = f"{snapshot.title} – {content.glance.quarter}: {counts}" if counts else snapshot.title
     sent = 0
     reply_to = reply_to_addresses(snapshot.region)
+    bulletin = _Bulletin(snapshot, subject, counts, content, reply_to)
     for subscriber in _bulletin_recipients(snapshot).order_by("pk"):
         unsubscribe_url = portal_url(reverse("snapshot_unsubscribe", args=[snapshot.region.slug, subscriber.token]))
+        sent += bulletin.send(key=_bulletin_key(snapshot, subscriber), to=subscriber.email, stop_url=unsubscribe_url)
+    return sent + _circulate_to_members(bulletin)
+
+
+@dataclass
+class _Bulletin:
+    """One published snapshot's e-mail, sent to each recipient with their own stop link."""
+
+    snapshot: Snapshot
+    subject: str
+    counts: str
+    content: object
+    reply_to: list[str]
+
+    def send(self, *, key: str, to: str, stop_url: str, member: bool = False) -> bool:
+        """Once per `key` (send_once); one-click unsubscribe (RFC 8058) headers let a mail
+        client offer "Unsubscribe" that works without a visit."""
+        snapshot = self.snapshot
         body = render_to_string(
             "snapshots/email/published.txt",
             {
                 "snapshot": snapshot,
-                "content": content,
-                "counts": counts,
-                "highlights": content.highlights[:3],
+                "content": self.content,
+                "counts": self.counts,
+                "highlights": self.content.highlights[:3],
                 "page_url": portal_url(snapshot.get_absolute_url()),
                 "pdf_url": portal_url(snapshot.get_pdf_url()),
-                "unsubscribe_url": unsubscribe_url,
+                "unsubscribe_url": stop_url,
+                "member": member,
             },
         )
-        if send_once(
-            key=_bulletin_key(snapshot, subscriber),
-            to=subscriber.email,
-            subject=subject,
+        return send_once(
+            key=key,
+            to=to,
+            subject=self.subject,
             body=body,
-            reply_to=reply_to,
-            headers={
-                "List-Unsubscribe": f"<{unsubscribe_url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
-        ):
-            sent += 1
-    return sent + _circulate_to_members(snapshot, subject=subject, counts=counts, content=content, reply_to=reply_to)
+            reply_to=self.reply_to,
+            headers={"List-Unsubscribe": f"<{stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )
 
 
 # --- Circulating to all members --------------------------------------------------------------
@@ -537,34 +552,13 @@ def circulation_recipients(snapshot: Snapshot) -> list:
     return recipients
 
 
-def _circulate_to_members(snapshot: Snapshot, *, subject: str, counts: str, content, reply_to) -> int:
+def _circulate_to_members(bulletin: _Bulletin) -> int:
     sent = 0
+    snapshot = bulletin.snapshot
     for user in circulation_recipients(snapshot):
-        stop_url = portal_url(
-            reverse("snapshot_stop_circulation", args=[snapshot.region.slug, circulation_token(snapshot.region, user)])
-        )
-        body = render_to_string(
-            "snapshots/email/published.txt",
-            {
-                "snapshot": snapshot,
-                "content": content,
-                "counts": counts,
-                "highlights": content.highlights[:3],
-                "page_url": portal_url(snapshot.get_absolute_url()),
-                "pdf_url": portal_url(snapshot.get_pdf_url()),
-                "unsubscribe_url": stop_url,
-                "member": True,
-            },
-        )
-        if send_once(
-            key=_circulation_key(snapshot, user),
-            to=user.email,
-            subject=subject,
-            body=body,
-            reply_to=reply_to,
-            headers={"List-Unsubscribe": f"<{stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        ):
-            sent += 1
+        token = circulation_token(snapshot.region, user)
+        stop_url = portal_url(reverse("snapshot_stop_circulation", args=[snapshot.region.slug, token]))
+        sent += bulletin.send(key=_circulation_key(snapshot, user), to=user.email, stop_url=stop_url, member=True)
     return sent
 
 

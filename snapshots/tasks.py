@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import random
-
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+
+from sli_portal.core.tasks import retry_or_record
 
 from . import services
 
 MAX_RENDER_RETRIES = 3
-
-
-def _backoff(retries: int) -> int:
-    # 30 s, 60 s, 120 s, with jitter so renders that failed together do not retry together.
-    return 30 * 2**retries + random.randint(0, 15)
 
 
 @shared_task(
@@ -41,11 +35,9 @@ def render_snapshot(self, snapshot_id: int) -> str:
     try:
         return services.render_snapshot(snapshot_id=snapshot_id)
     except Exception as error:  # noqa: BLE001 - every failure is either retried or recorded
-        message = "The render took too long" if isinstance(error, SoftTimeLimitExceeded) else str(error)
-        if self.request.is_eager or self.request.retries >= self.max_retries:
-            services.record_render_failure(snapshot_id=snapshot_id, error=f"{type(error).__name__}: {message}")
-            return "failed"
-        raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
+        return retry_or_record(
+            self, error, lambda message: services.record_render_failure(snapshot_id=snapshot_id, error=message)
+        )
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
