@@ -19,7 +19,9 @@ from .conftest import AXE, sign_in
 WIDTHS = (640, 390, 320)
 MAX_PAGES = 70
 # Downloads and what ends the session or leaves the portal's own pages.
-SKIP = re.compile(r"(\.(pdf|csv|xlsx|ics|png|svg)$)|(/accounts/logout)|(/admin/)|(/feed/)|(/export)|(/download)")
+SKIP = re.compile(
+    r"(\.(pdf|csv|xlsx|ics|png|svg)$)|(/accounts/logout)|(/admin/)|(/feed/)|(/export)|(/download)|(/attachments/\d+/$)"
+)
 
 LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
     .filter(a => !a.hasAttribute('download'))
