@@ -251,6 +251,8 @@ def measure_load(var_dir: Path, seconds: int, connections: int) -> dict:
         SECURE_HSTS_SECONDS="0",
         # The load test signs in with a password alone.
         REQUIRE_2FA="0",
+        # Production settings need a mail server (deploy check); the load test sends no e-mail.
+        EMAIL_URL="smtp://127.0.0.1:1025",
     )
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     script = var_dir / "bench.lua"

@@ -7,6 +7,12 @@ one. Times are Europe/London (CELERY_TIMEZONE).
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # Proves beat and a worker are alive (/healthz/workers, check_workers); stale ones expire.
+    "heartbeat": {
+        "task": "sli_portal.tasks.heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 120},
+    },
     # Draft each region's snapshot for the new month and render it.
     "create-monthly-snapshots": {
         "task": "snapshots.tasks.create_monthly_snapshots",

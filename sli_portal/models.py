@@ -18,3 +18,20 @@ class SentNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient}"
+
+
+class Heartbeat(models.Model):
+    """When beat last sent its periodic heartbeat and when a worker last ran it, for
+    /healthz/workers: a silent beat or worker shows as an old time, not as nothing."""
+
+    class Source(models.TextChoices):
+        BEAT = "beat", "Celery beat"
+        WORKER = "worker", "A Celery worker"
+
+    source = models.CharField(max_length=10, choices=Source.choices, unique=True)
+    at = models.DateTimeField()
+    # Which worker ran the last heartbeat (its host name), for the operator.
+    detail = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.at:%Y-%m-%d %H:%M:%S}"

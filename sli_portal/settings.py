@@ -12,6 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from .beat import BEAT_SCHEDULE
+from .core.logging import logging_config
 
 env = environ.Env()
 
@@ -46,6 +47,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First, so its createsuperuser (which applies the password validators) replaces Django's.
+    "sli_portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,7 +66,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "sli_portal",
     "programmes",
     "priorities",
     "case_studies",
@@ -74,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one log line per request, with its time, status and request id.
+    "sli_portal.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -205,6 +209,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer checks /healthz over plain HTTP: it answers there, never with a redirect.
+# (The checker's Host header must still be in ALLOWED_HOSTS.)
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/workers)?$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -256,14 +263,28 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="sli-demo-password")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every layout step at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
-}
+# Logs: text lines with time, level, logger and request id, or JSON (LOG_FORMAT=json).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json; not {LOG_FORMAT!r}")
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), json_format=LOG_FORMAT == "json")
+
+# Error reports to Sentry when SENTRY_DSN is set; never personal data (no user, no request body,
+# no cookies) unless SENTRY_SEND_PII says so.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production" if not DEBUG else "development"),
+        send_default_pii=env_bool("SENTRY_SEND_PII", default=False),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# /healthz/workers answers 503 when beat's heartbeat (every minute) or the last one a worker ran
+# is older than this.
+WORKER_SILENCE_SECONDS = env.int("WORKER_SILENCE_SECONDS", default=300)
 
 # Password resets: a link works once and for PASSWORD_RESET_HOURS; an address, and a client,
 # may ask for so many reset e-mails an hour.

@@ -1,7 +1,9 @@
 from celery import shared_task
 from django.db import connection
+from django.utils import timezone
 
 from . import health
+from .models import Heartbeat
 
 
 @shared_task
@@ -13,3 +15,14 @@ def worker_health() -> dict[str, str]:
     CI does the same against a real Redis and a real worker.
     """
     return {"database": health.check_database(), "database_name": str(connection.settings_dict["NAME"])}
+
+
+@shared_task(bind=True, ignore_result=True, expires=120)
+def heartbeat(self) -> None:
+    """Beat sends it every minute; the worker that runs it says so (for /healthz/workers).
+    Beat's own time is recorded when it sends it (sli_portal.celery)."""
+    record_heartbeat(Heartbeat.Source.WORKER, detail=self.request.hostname or "")
+
+
+def record_heartbeat(source: str, *, detail: str = "") -> None:
+    Heartbeat.objects.update_or_create(source=source, defaults={"at": timezone.now(), "detail": detail[:200]})

@@ -7,6 +7,7 @@ from .pages import audit_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/workers", views.healthz_workers, name="healthz_workers"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
+from django.utils.functional import empty
+
+from .logging import new_request_id, reset_request_id, set_request_id
+
+logger = logging.getLogger("sli_portal.requests")
+
 PRIVATE = "private, no-store"
 
 
@@ -24,3 +33,49 @@ class PrivateCacheControlMiddleware:
         if (user is not None and user.is_authenticated) or not response.has_header("Cache-Control"):
             response["Cache-Control"] = PRIVATE
         return response
+
+
+class RequestLogMiddleware:
+    """One line per request — method, path, status, time, user id, request id — and the request
+    id on the response (X-Request-ID) and on every log line written while it is handled.
+
+    Outermost, so the time and status are the whole request's. It reads the user only when the
+    request already loaded it: a log line never costs a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = new_request_id(request.headers.get("X-Request-ID"))
+        token = set_request_id(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            user_id = _loaded_user_id(request)
+            logger.info(
+                "%s %s %s %.0fms user=%s",
+                request.method,
+                request.path,
+                response.status_code,
+                elapsed_ms,
+                user_id or "-",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round(elapsed_ms, 1),
+                    "user_id": user_id,
+                },
+            )
+            response["X-Request-ID"] = request_id
+            return response
+        finally:
+            reset_request_id(token)
+
+
+def _loaded_user_id(request) -> int | None:
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user.is_authenticated else None

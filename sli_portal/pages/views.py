@@ -60,6 +60,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
 
+@require_GET
+@never_cache
+def healthz_workers(request: HttpRequest) -> JsonResponse:
+    """For monitoring, not the load balancer: 503 when beat or every worker has gone silent."""
+    healthy, report = health.workers_report()
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
 class LoginView(auth_views.LoginView):
     """Django's login with GOV.UK messages, landing on the user's own work unless ?next= says otherwise."""
 

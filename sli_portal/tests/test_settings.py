@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-PRODUCTION = {"DEBUG": "0", "ALLOWED_HOSTS": "sli.example.org"}
+PRODUCTION = {"DEBUG": "0", "ALLOWED_HOSTS": "sli.example.org", "EMAIL_URL": "smtp://127.0.0.1:1025"}
 
 
 def _django(code: str, **env_vars: str) -> subprocess.CompletedProcess:
@@ -69,6 +69,30 @@ def test_deploy_checks_report_no_warning_in_production():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_a_mail_server_fails_the_deploy_checks():
+    without_email = {name: value for name, value in PRODUCTION.items() if name != "EMAIL_URL"}
+    result = _manage("check", "--deploy", SECRET_KEY=secrets.token_urlsafe(50), **without_email)
+    assert result.returncode != 0
+    assert "sli_portal.E001" in result.stderr and "Set EMAIL_URL" in result.stderr
+
+
+def test_log_format_json_writes_one_json_object_a_line():
+    code = (
+        "import logging; logging.getLogger('sli_portal.test').warning('hello %s', 'operator', extra={'region': 'sw'})"
+    )
+    result = _django(code, LOG_FORMAT="json")
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["level"] == "WARNING" and line["logger"] == "sli_portal.test"
+    assert line["message"] == "hello operator" and line["region"] == "sw" and line["request_id"] == "-"
+    assert line["time"].endswith("+00:00")
+
+
+def test_an_unknown_log_format_is_refused():
+    result = _django("print('started')", LOG_FORMAT="xml")
+    assert result.returncode != 0 and "LOG_FORMAT must be text or json" in result.stderr
 
 
 def test_database_url_selects_postgresql_or_an_absolute_sqlite_path(tmp_path):

@@ -1,4 +1,5 @@
 import json
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -33,7 +34,10 @@ class Command(BaseCommand):
         archive = export_region(region, max_file_bytes=max_file_mb * 1024 * 1024)
         text = json.dumps(archive, ensure_ascii=False, indent=1)
         if output:
-            with open(output, "w", encoding="utf-8") as handle:
+            # Personal data: readable by its owner only (0600), whatever the umask.
+            descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+            with open(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(text)
         else:
             sys.stdout.write(text)
