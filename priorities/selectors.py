@@ -251,15 +251,17 @@ def plan_reporting(region: Region, quarter: Quarter) -> ActionPlan | None:
 # --- Meetings ------------------------------------------------------------------------------
 
 
-def overdue_meeting_actions(region: Region, today: datetime.date) -> QuerySet[MeetingAction]:
-    """Open actions of the region's meetings whose due date has passed, oldest first."""
-    return (
-        MeetingAction.objects.filter(
-            meeting__priority_area__plan__region=region, done_at__isnull=True, due_date__lt=today
-        )
-        .select_related("owner", "meeting", "meeting__priority_area")
-        .order_by("due_date", "pk")
+def overdue_meeting_actions(
+    region: Region, today: datetime.date, *, plan: ActionPlan | None = None
+) -> QuerySet[MeetingAction]:
+    """Open actions of the region's meetings (of `plan` only, when given) whose due date has
+    passed, oldest first."""
+    actions = MeetingAction.objects.filter(
+        meeting__priority_area__plan__region=region, done_at__isnull=True, due_date__lt=today
     )
+    if plan is not None:
+        actions = actions.filter(meeting__priority_area__plan=plan)
+    return actions.select_related("owner", "meeting", "meeting__priority_area").order_by("due_date", "pk")
 
 
 def upcoming_meetings(region: Region, today: datetime.date, limit: int = 5) -> QuerySet[QuarterlyMeeting]:

@@ -7,6 +7,11 @@ one. Times are Europe/London (CELERY_TIMEZONE).
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # Expired sessions are deleted nightly (Django keeps them otherwise).
+    "clear-expired-sessions": {
+        "task": "sli_portal.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=30, hour=3),
+    },
     # Proves beat and a worker are alive (/healthz/workers, check_workers); stale ones expire.
     "heartbeat": {
         "task": "sli_portal.tasks.heartbeat",

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -26,3 +27,9 @@ def heartbeat(self) -> None:
 
 def record_heartbeat(source: str, *, detail: str = "") -> None:
     Heartbeat.objects.update_or_create(source=source, defaults={"at": timezone.now(), "detail": detail[:200]})
+
+
+@shared_task(ignore_result=True, soft_time_limit=600, time_limit=660)
+def clear_expired_sessions() -> None:
+    """Django's `clearsessions`: the session table keeps only sessions that can still be used."""
+    call_command("clearsessions")

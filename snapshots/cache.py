@@ -32,7 +32,15 @@ def archive_fingerprint(slug: str) -> str | None:
         .filter(region__slug=slug)
         .order_by("pk")
         .values_list(
-            "pk", "month", "title", "published_at", "page_count", "pdf", "region__name", "region__network_name"
+            "pk",
+            "month",
+            "title",
+            "published_at",
+            "page_count",
+            "pdf",
+            "pdf_bytes",
+            "region__name",
+            "region__network_name",
         )
     )
     if not rows:
@@ -59,7 +67,9 @@ def cache_archive(view):
         fingerprint = archive_fingerprint(slug)
         if fingerprint is None:
             return view(request, slug, *args, **kwargs)
-        key = f"snapshot-archive:{slug}:{fingerprint}"
+        # Each year of the archive is its own page.
+        year = request.GET.get("year", "latest")[:8]
+        key = f"snapshot-archive:{slug}:{year}:{fingerprint}"
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached

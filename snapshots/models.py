@@ -52,6 +52,8 @@ class Snapshot(models.Model):
     pdf = models.FileField(upload_to="snapshots/pdf/", blank=True)
     html = models.FileField(upload_to="snapshots/html/", blank=True)
     page_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Stored at render: a list page never asks the storage (one request each on object storage).
+    pdf_bytes = models.PositiveIntegerField("PDF size in bytes", null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     render_requested_at = models.DateTimeField(null=True, blank=True)
     # Set by the worker that picked the render up; empty while the request waits in the queue
@@ -123,13 +125,8 @@ class Snapshot(models.Model):
 
     @property
     def pdf_size(self) -> int | None:
-        """The PDF's size in bytes, or None when the file is missing from storage."""
-        if not self.pdf:
-            return None
-        try:
-            return self.pdf.size
-        except OSError:
-            return None
+        """The PDF's size in bytes as recorded when it was rendered (None before)."""
+        return self.pdf_bytes if self.pdf else None
 
     # --- The lifecycle -----------------------------------------------------------------------
     # draft → rendering → ready → published ⇄ withdrawn; rendering → failed → rendering.
@@ -181,7 +178,8 @@ class Snapshot(models.Model):
         if page_count is not None:
             self.page_count = page_count
         self.rendered_at = now or timezone.now()
-        self.save(update_fields=["state", "error", "content_hash", "page_count", "rendered_at", "pdf", "html"])
+        fields = ["state", "error", "content_hash", "page_count", "rendered_at", "pdf", "html", "pdf_bytes"]
+        self.save(update_fields=fields)
 
     def mark_failed(self, *, error: str) -> None:
         if self.state != self.State.RENDERING:

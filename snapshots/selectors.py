@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from itertools import groupby
 
 from django.db.models import QuerySet
 
@@ -22,18 +21,34 @@ def region_snapshots(region: Region) -> QuerySet[Snapshot]:
 
 
 @dataclass
-class ArchiveYear:
-    year: int
+class ArchivePage:
+    """One calendar year of the public archive: its published snapshots, newest first, and every
+    year that has one, newest first, to page through."""
+
+    years: list[int]
+    year: int | None
     snapshots: list[Snapshot]
 
 
-def archive_by_year(region: Region) -> list[ArchiveYear]:
-    """The published snapshots, newest first, grouped by calendar year; one query.
+class NoSuchYear(Exception):
+    """The archive has no published snapshot in the year asked for."""
 
-    The PDF sizes come from the storage (a stat per file), not the database.
-    """
-    published = Snapshot.objects.published().filter(region=region).select_related("region").order_by("-month")
-    return [ArchiveYear(year, list(group)) for year, group in groupby(published, key=lambda s: s.month.year)]
+
+def archive_page(region: Region, year: int | None = None) -> ArchivePage:
+    """The archive's page of `year` (the latest year when None); two queries, whatever the
+    history. Sizes and page counts are the snapshot's own fields: no storage is asked."""
+    published = Snapshot.objects.published().filter(region=region)
+    years = [day.year for day in published.dates("month", "year", order="DESC")]
+    if year is None:
+        year = years[0] if years else None
+    elif year not in years:
+        raise NoSuchYear(year)
+    snapshots = []
+    if year is not None:
+        snapshots = list(published.filter(month__year=year).order_by("-month"))
+        for snapshot in snapshots:
+            snapshot.region = region
+    return ArchivePage(years, year, snapshots)
 
 
 # How near the next quarter's due date must be for the snapshot page to count its updates.

@@ -258,6 +258,7 @@ def _finish(snapshot_id: int, digest: str, *, page_count: int | None, files: tup
             html, pdf = files
             _replace_file(snapshot.html, _file_name(snapshot, "html"), html)
             _replace_file(snapshot.pdf, _file_name(snapshot, "pdf"), pdf)
+            snapshot.pdf_bytes = len(pdf)
         snapshot.mark_ready(content_hash=digest, page_count=page_count)
 
 
@@ -268,8 +269,9 @@ def store_rendered_files(*, snapshot: Snapshot, as_of: datetime.date | None = No
     _replace_file(snapshot.html, _file_name(snapshot, "html"), html.encode())
     _replace_file(snapshot.pdf, _file_name(snapshot, "pdf"), rendered.pdf)
     snapshot.page_count = rendered.page_count
+    snapshot.pdf_bytes = len(rendered.pdf)
     snapshot.content_hash = content_hash(html)
-    snapshot.save(update_fields=["html", "pdf", "page_count", "content_hash"])
+    snapshot.save(update_fields=["html", "pdf", "page_count", "pdf_bytes", "content_hash"])
 
 
 def record_render_failure(*, snapshot_id: int, error: str) -> None:

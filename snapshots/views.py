@@ -221,8 +221,14 @@ def _get_published(slug: str, month: datetime.date) -> Snapshot:
 @cache_archive
 def snapshot_archive(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
-    years = selectors.archive_by_year(region)
-    return render(request, "snapshots/archive.html", {"region": region, "years": years})
+    year = request.GET.get("year") or None
+    if year is not None and not (year.isdigit() and len(year) == 4):
+        raise Http404("No such year in the archive")
+    try:
+        page = selectors.archive_page(region, int(year) if year else None)
+    except selectors.NoSuchYear as error:
+        raise Http404("No snapshot was published in that year") from error
+    return render(request, "snapshots/archive.html", {"region": region, "page": page})
 
 
 @require_GET

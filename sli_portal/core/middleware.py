@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.conf import settings
 from django.utils.functional import empty
 
 from .logging import new_request_id, reset_request_id, set_request_id
@@ -79,3 +80,33 @@ def _loaded_user_id(request) -> int | None:
     if user is None or getattr(user, "_wrapped", None) is empty:
         return None
     return user.pk if user.is_authenticated else None
+
+
+RENEWED = "_renewed_at"
+
+
+class SessionRenewalMiddleware:
+    """Keeps the idle timeout (SESSION_COOKIE_AGE) without writing the session on every request:
+    a session the request already read is marked modified, so it is saved with a new expiry,
+    once SESSION_RENEW_SECONDS have passed since it was last written. It never loads a session
+    the request did not need, so it costs no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.modified or session.is_empty():
+            return response
+        now = int(time.time())
+        if now - session.get(RENEWED, 0) >= settings.SESSION_RENEW_SECONDS:
+            session[RENEWED] = now
+        return response
+
+
+def stamp_session_on_login(sender, request, user, **kwargs):
+    """Signing in writes the session anyway: its renewal time starts then (no second write on
+    the next request). Connected to `user_logged_in` in sli_portal.apps."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED] = int(time.time())

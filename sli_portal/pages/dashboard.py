@@ -36,6 +36,8 @@ RAG_WORDS = {
     "not_started": "not started",
 }
 NEXT_VISITS = 3
+# The dashboard lists this many overdue meeting actions, oldest first, and links to the rest.
+OVERDUE_ACTIONS_SHOWN = 10
 
 
 @dataclass
@@ -102,6 +104,7 @@ class RegionDashboard:
     # Proposed objectives the network has yet to sign off (listed for those who record it).
     awaiting_sign_off: list = field(default_factory=list)
     overdue_actions: list = field(default_factory=list)
+    overdue_actions_total: int = 0
     upcoming_meetings: list = field(default_factory=list)
     upcoming_events: list[Event] = field(default_factory=list)
     cycle_counts: list[CycleCount] = field(default_factory=list)
@@ -161,7 +164,12 @@ def region_dashboard(region: Region, *, today: datetime.date | None = None) -> R
             dashboard.missing_updates = calendar.overdue
         dashboard.collecting = calendar.collecting
         dashboard.awaiting_sign_off = list(awaiting_sign_off(plan))
-    dashboard.overdue_actions = list(overdue_meeting_actions(region, today))
+    if plan is not None:
+        # The active plan's only, and the oldest few: a closed plan's actions are history, and
+        # the meetings page lists them all.
+        overdue = overdue_meeting_actions(region, today, plan=plan)
+        dashboard.overdue_actions = list(overdue[:OVERDUE_ACTIONS_SHOWN])
+        dashboard.overdue_actions_total = overdue.count()
     dashboard.upcoming_meetings = list(upcoming_meetings(region, today))
     dashboard.upcoming_events = list(upcoming_events(region, today=today))
     _peer_challenges(dashboard)

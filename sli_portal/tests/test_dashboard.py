@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from peer_challenges.tests.factories import PeerChallengeFactory
 from priorities.models import MeetingAction
-from priorities.tests.factories import QuarterlyMeetingFactory, QuarterlyUpdateFactory
+from priorities.tests.factories import PriorityAreaFactory, QuarterlyMeetingFactory, QuarterlyUpdateFactory
 from programmes.models import ActionPlan
 from programmes.tests.factories import ActionPlanFactory, EventFactory, LocalAuthorityFactory
 from sli_portal.core.quarters import Quarter
@@ -109,13 +109,13 @@ def test_the_dashboard_page_issues_a_fixed_number_of_queries(
     grow(region, plan, factor)
     # session, user; navigation: memberships, leads a priority; access; active plan; priority
     # areas; RAG matrix; the last due and the collecting quarter's owed objectives (2); the
-    # objectives awaiting sign-off; overdue actions; upcoming meetings; events; councils; their
-    # peer challenges and the region's peer-challenge settings; the session save (savepoint,
-    # update, release); the coordinator's tasks:
+    # objectives awaiting sign-off; overdue actions (the first ten, and how many); upcoming
+    # meetings; events; councils; their
+    # peer challenges and the region's peer-challenge settings; the coordinator's tasks:
     # draft plans, the month's snapshot, the last due quarter's meetings, late peer challenges.
     with time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
         client.force_login(coordinator)  # signed in on the same pinned day, so never expired
-        with django_assert_max_num_queries(25):
+        with django_assert_max_num_queries(23):
             response = client.get(reverse("dashboard", args=[region.slug]))
     assert response.status_code == 200
     assert response.context["dashboard"].missing_updates
@@ -217,3 +217,24 @@ def test_a_member_lands_on_what_changed_since_their_previous_sign_in(client, reg
 
     assert "Since you last signed in" in page and "1 December 2024" in page
     assert "update submitted" in page or "updates submitted" in page
+
+
+def test_overdue_actions_are_the_active_plan_s_oldest_ten_with_a_link_to_the_rest(
+    client, region, plan, priority_1, member
+):
+    meeting = QuarterlyMeetingFactory(priority_area=priority_1, quarter=Q2)
+    for day in range(1, 13):
+        MeetingAction.objects.create(meeting=meeting, description=f"Action {day}", due_date=datetime.date(2025, 1, day))
+    closed = ActionPlanFactory(region=region, title="Closed plan", status="closed")
+    old_area = PriorityAreaFactory(plan=closed, number=1, title="Old priority")
+    old_meeting = QuarterlyMeetingFactory(priority_area=old_area, quarter=Q1)
+    MeetingAction.objects.create(meeting=old_meeting, description="A closed plan's", due_date=datetime.date(2024, 6, 1))
+
+    dashboard = region_dashboard(region, today=TODAY)
+    assert [a.description for a in dashboard.overdue_actions] == [f"Action {day}" for day in range(1, 11)]
+    assert dashboard.overdue_actions_total == 12
+    with time_machine.travel(datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
+        client.force_login(member)
+        page = client.get(reverse("dashboard", args=[region.slug])).content.decode()
+    assert "The oldest 10 of 12" in page and reverse("meeting_list", args=[region.slug]) in page
+    assert "A closed plan&#x27;s" not in page

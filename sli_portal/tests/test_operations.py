@@ -219,3 +219,24 @@ def test_the_region_archive_is_readable_by_its_owner_only(region, tmp_path):
         os.umask(previous)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert json.loads(target.read_text())["region"]["slug"] == region.slug
+
+
+def test_expired_sessions_are_cleared_by_the_nightly_task(client, member):
+    from django.contrib.sessions.models import Session
+
+    from sli_portal.tasks import clear_expired_sessions
+
+    client.force_login(member)
+    Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=timezone.now() - datetime.timedelta(days=1)
+    )
+    clear_expired_sessions.apply()
+    assert Session.objects.count() == 1 and Session.objects.get().expire_date > timezone.now()
+
+
+def test_statistics_are_refreshed_on_postgresql_only(db):
+    from django.db import connection
+
+    from sli_portal.data.statistics import refresh_statistics
+
+    assert refresh_statistics() == (connection.vendor == "postgresql")

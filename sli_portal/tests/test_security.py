@@ -1,6 +1,9 @@
 """Security settings that a browser or an attacker would notice."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 PASSWORD = "correct-horse-battery"
@@ -48,9 +51,29 @@ def test_pages_cannot_be_framed(client, region):
     assert client.get(reverse("home"))["X-Frame-Options"] == "DENY"
 
 
-def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_COOKIE_AGE <= 2 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST, "each request must renew the session, so only inactivity ends it"
+def test_sessions_expire_after_inactivity_and_are_not_written_on_every_request(client, member, settings):
+    from django.contrib.sessions.models import Session
+
+    assert settings.SESSION_COOKIE_AGE <= 2 * 60 * 60 and not settings.SESSION_SAVE_EVERY_REQUEST
+    start = datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC)
+
+    def expiry():
+        return Session.objects.get().expire_date
+
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(member)  # signing in writes the session and starts its renewal clock
+        stamped = expiry()
+        client.get(reverse("home"))
+        assert expiry() == stamped
+        clock.shift(datetime.timedelta(minutes=2))
+        client.get(reverse("home"))
+        assert expiry() == stamped  # a request soon after writes nothing
+        clock.shift(datetime.timedelta(minutes=4))
+        client.get(reverse("home"))
+        assert expiry() == stamped + datetime.timedelta(minutes=6)  # renewed: activity keeps it alive
+        clock.shift(datetime.timedelta(hours=2, seconds=1))
+        response = client.get(reverse("dashboard", args=["south-west"]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]  # idle 2 hours: signed out
 
 
 # --- The client's address behind a proxy ---------------------------------------------------

@@ -81,6 +81,7 @@ def make_ready(snapshot: Snapshot, *, pdf: bytes = b"%PDF-1.7 fake", html: bytes
     snapshot.html.save(f"{snapshot.region.slug}-{snapshot.month_slug}.html", ContentFile(html), save=False)
     snapshot.state = Snapshot.State.READY
     snapshot.page_count = 8
+    snapshot.pdf_bytes = len(pdf)
     snapshot.rendered_at = timezone.now()
     snapshot.content_hash = "0" * 64
     snapshot.save()

@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from sli_portal.data import scale as generator
+from sli_portal.data.statistics import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -39,3 +40,5 @@ class Command(BaseCommand):
         for name, count in created.items():
             self.stdout.write(f"  {name:<18} {count:>7}")
         self.stdout.write(f"Generated {created.get('Region', 0)} regions at scale {scale} in {seconds:.1f} s")
+        if refresh_statistics():
+            self.stdout.write("Table statistics refreshed (ANALYZE)")

@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from sli_portal.data.backup import ArchiveError, import_region
+from sli_portal.data.statistics import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         except ArchiveError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Imported {result.region.name} ({result.region.slug}).")
+        if refresh_statistics():
+            self.stdout.write("Table statistics refreshed (ANALYZE).")
         self.stdout.write(
             f"Users: {len(result.users_created)} created without a password, {len(result.users_matched)} already here."
         )
