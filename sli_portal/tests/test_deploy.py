@@ -18,6 +18,7 @@ portal's (upload size, the worker's stop timeout, the variables in env.example).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.client
 import json
 import os
@@ -503,6 +504,177 @@ def test_a_request_larger_than_the_portal_accepts_is_refused_by_nginx(stack):
         conn.close()
 
     assert response.status == 413
+
+
+# --- Backups that restore ------------------------------------------------------------------------
+
+
+def _run_script(script: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["bash", str(DEPLOY / script), *args], env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT
+    )
+
+
+def _script_env(database_url: str, media_root: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    env.update(DATABASE_URL=database_url, MEDIA_ROOT=str(media_root))
+    return env
+
+
+def _row_counts(url: str) -> dict[str, int]:
+    with contextlib.closing(_connect(url)) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables"
+            " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+        )
+        counts = {}
+        for (table,) in cursor.fetchall():
+            cursor.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
+            counts[table] = cursor.fetchone()[0]
+        return counts
+
+
+def _sequences(url: str) -> dict[str, int | None]:
+    with contextlib.closing(_connect(url)) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
+        return dict(cursor.fetchall())
+
+
+def _file_hashes(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+class Drill:
+    def __init__(self, **paths):
+        self.__dict__.update(paths)
+
+
+@pytest.fixture(scope="module")
+def drill(tmp_path_factory):
+    """The demo in a new database, backed up by backup.sh and restored by restore.sh into
+    another new database and an empty media folder."""
+    _require_tools("pg_dump", "pg_restore", "psql", "tar", "sha256sum", "python3")
+    _server_url()
+    tmp = tmp_path_factory.mktemp("drill")
+    media, restored_media, backups = tmp / "media", tmp / "restored-media", tmp / "backups"
+    with throwaway_database("source") as source, throwaway_database("restored") as restored:
+        # The embedded default's settings on the source database: Celery eager, so the demo's
+        # snapshots are rendered into MEDIA_ROOT as it loads.
+        env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "SQLITE_TEST_NAME")}
+        env.update(
+            DATABASE_URL=source,
+            VAR_DIR=str(tmp / "var"),
+            MEDIA_ROOT=str(media),
+            STATIC_ROOT=str(tmp / "static"),
+            LOG_LEVEL="WARNING",
+        )
+        _manage(env, "migrate", "--noinput")
+        _manage(env, "load_demo")
+
+        backed_up = _run_script("backup.sh", str(backups), env=_script_env(source, media))
+        assert backed_up.returncode == 0, backed_up.stderr
+        backup = Path(backed_up.stdout.strip().splitlines()[-1])
+        restore = _run_script("restore.sh", str(backup), env=_script_env(restored, restored_media))
+        assert restore.returncode == 0, restore.stderr
+        yield Drill(
+            source=source, restored=restored, media=media, restored_media=restored_media, backup=backup, tmp=tmp
+        )
+
+
+@pytest.mark.integration
+def test_the_restored_database_has_every_table_with_the_same_rows(drill):
+    source = _row_counts(drill.source)
+
+    assert source["programmes_region"] >= 1 and source["priorities_quarterlyupdate"] > 0, "the demo was loaded"
+    assert _row_counts(drill.restored) == source
+
+
+@pytest.mark.integration
+def test_the_restored_sequences_continue_where_the_source_stopped(drill):
+    # Otherwise the first new row after a restore would collide with a restored one.
+    assert _sequences(drill.restored) == _sequences(drill.source)
+
+
+@pytest.mark.integration
+def test_the_restored_files_are_the_same_files(drill):
+    source = _file_hashes(drill.media)
+
+    assert any(name.startswith("evidence/") for name in source), "the demo's evidence files"
+    assert any(name.endswith(".pdf") and name.startswith("snapshots/") for name in source), "rendered snapshots"
+    assert _file_hashes(drill.restored_media) == source
+
+
+@pytest.mark.integration
+def test_the_backup_is_readable_by_its_owner_alone_and_lists_its_sums(drill):
+    assert drill.backup.name.startswith("sli-portal-")
+    assert drill.backup.stat().st_mode & 0o777 == 0o700
+    assert {path.name: path.stat().st_mode & 0o777 for path in drill.backup.iterdir()} == {
+        "database.dump": 0o600,
+        "media.tar.gz": 0o600,
+        "backup-info.txt": 0o600,
+        "SHA256SUMS": 0o600,
+    }
+    sums = dict(reversed(line.split()) for line in (drill.backup / "SHA256SUMS").read_text().splitlines())
+    assert sums["database.dump"] == hashlib.sha256((drill.backup / "database.dump").read_bytes()).hexdigest()
+    assert set(sums) == {"database.dump", "media.tar.gz", "backup-info.txt"}
+    assert "postgres@" not in (drill.backup / "backup-info.txt").read_text(), "no credentials"
+
+
+@pytest.mark.integration
+def test_a_restore_into_a_database_that_holds_tables_is_refused(drill):
+    refused = _run_script("restore.sh", str(drill.backup), env=_script_env(drill.restored, drill.tmp / "empty-media"))
+
+    assert refused.returncode == 3
+    assert "add --force" in refused.stderr
+    assert not (drill.tmp / "empty-media").exists(), "nothing changed"
+
+
+@pytest.mark.integration
+def test_a_restore_into_a_media_folder_that_holds_files_is_refused(drill):
+    with throwaway_database("empty") as empty:
+        refused = _run_script("restore.sh", str(drill.backup), env=_script_env(empty, drill.restored_media))
+
+        assert refused.returncode == 3
+        assert "MEDIA_ROOT" in refused.stderr
+        assert _row_counts(empty) == {}, "nothing restored"
+
+
+@pytest.mark.integration
+def test_a_forced_restore_replaces_what_the_database_holds(drill):
+    with contextlib.closing(_connect(drill.restored)) as connection, connection.cursor() as cursor:
+        cursor.execute("UPDATE programmes_region SET name = 'Changed since the backup'")
+        connection.commit()
+
+    forced = _run_script(
+        "restore.sh", "--force", str(drill.backup), env=_script_env(drill.restored, drill.restored_media)
+    )
+
+    assert forced.returncode == 0, forced.stderr
+    with contextlib.closing(_connect(drill.restored)) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM programmes_region WHERE name = 'Changed since the backup'")
+        assert cursor.fetchone()[0] == 0
+    assert _row_counts(drill.restored) == _row_counts(drill.source)
+
+
+@pytest.mark.integration
+def test_a_damaged_backup_is_refused(drill):
+    damaged = drill.tmp / "damaged"
+    shutil.copytree(drill.backup, damaged)
+    dump = damaged / "database.dump"
+    data = bytearray(dump.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    dump.write_bytes(bytes(data))
+
+    with throwaway_database("damaged") as empty:
+        refused = _run_script("restore.sh", str(damaged), env=_script_env(empty, drill.tmp / "damaged-media"))
+
+        assert refused.returncode == 1
+        assert "damaged" in refused.stderr
+        assert _row_counts(empty) == {}
 
 
 # --- The files alone -----------------------------------------------------------------------------
