@@ -3,7 +3,7 @@
 # - `nginx -t` on deploy/nginx/sli-portal.conf, included in a throw-away nginx.conf the way
 #   Debian's includes sites-enabled/, with a throw-away self-signed certificate in place of the
 #   site's (nginx -t opens the certificate files);
-# - `systemd-analyze verify` on deploy/*.service where systemd-analyze exists (not in every
+# - `systemd-analyze verify` on deploy/*.service and *.timer where systemd-analyze exists (not in every
 #   container). It checks that ExecStart's programs exist, so the units are verified with
 #   /opt/sli-portal replaced by this checkout, whose .venv holds gunicorn and celery (or
 #   SLI_PORTAL_VENV, a virtualenv elsewhere).
@@ -45,12 +45,12 @@ nginx -t -q -p "$work" -c "$work/nginx.conf"
 echo "nginx -t: ok"
 
 if command -v systemd-analyze >/dev/null; then
-  echo "systemd-analyze verify deploy/*.service"
-  for unit in deploy/*.service; do
+  echo "systemd-analyze verify deploy/*.service deploy/*.timer"
+  for unit in deploy/*.service deploy/*.timer; do
     sed -e "s#/opt/sli-portal/.venv#$venv#g" -e "s#/opt/sli-portal#$checkout#g" "$unit" > "$work/$(basename "$unit")"
   done
   # verify reports unknown keys and bad values as warnings with a zero exit: any output fails.
-  out=$(systemd-analyze verify --man=no "$work"/*.service 2>&1) || { echo "$out" >&2; exit 1; }
+  out=$(systemd-analyze verify --man=no "$work"/*.service "$work"/*.timer 2>&1) || { echo "$out" >&2; exit 1; }
   if [ -n "$out" ]; then echo "$out" >&2; exit 1; fi
   echo "systemd-analyze verify: ok"
 else
