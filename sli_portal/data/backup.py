@@ -1,5 +1,9 @@
 """A region's data as one JSON document, and back: so a network can leave with its data.
 
+This moves one region between portals; it is not a backup of the portal (one region only, no
+passwords, no history, no site-wide data, large files by name only). The backup that restores
+a whole portal is deploy/backup.sh: the database with pg_dump and the uploaded files.
+
 `export_region(region)` returns the archive; `import_region(archive)` restores it into a
 database that holds nothing of the region yet. The format:
 

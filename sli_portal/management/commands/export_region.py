@@ -10,9 +10,10 @@ from sli_portal.data.backup import MAX_FILE_BYTES, export_region
 
 class Command(BaseCommand):
     help = (
-        "Write a complete JSON archive of a region's data (see programmes/backup.py): councils, people "
-        "(no passwords), plans, priorities, objectives, updates with evidence, meetings, projects, events, "
-        "snapshots with their files, subscribers and peer challenges."
+        "Write a complete JSON archive of a region's data (see sli_portal/data/backup.py), to move the "
+        "region to another portal: councils, people (no passwords), plans, priorities, objectives, updates "
+        "with evidence, meetings, projects, events, snapshots with their files, subscribers and peer "
+        "challenges. Not a backup of the portal: deploy/backup.sh is."
     )
 
     def add_arguments(self, parser):
