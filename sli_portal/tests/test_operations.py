@@ -240,3 +240,37 @@ def test_statistics_are_refreshed_on_postgresql_only(db):
     from sli_portal.data.statistics import refresh_statistics
 
     assert refresh_statistics() == (connection.vendor == "postgresql")
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_real_beat_and_worker_make_the_workers_check_healthy(client, celery_worker_process, tmp_path):
+    """beat (its database scheduler) sends the heartbeat, the real worker runs it, and
+    /healthz/workers turns from 503 to 200; stopping beat is what an operator would see go stale."""
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+
+    import conftest
+
+    assert client.get(reverse("healthz_workers")).status_code == 503  # nothing heard yet
+    env = {**os.environ, "DATABASE_URL": conftest._database_url_for_worker()}
+    beat = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "sli_portal", "beat", "--loglevel=INFO", "-s", str(tmp_path / "beat")],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while Heartbeat.objects.count() < 2:
+            if beat.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("beat and the worker did not both record a heartbeat within 90 s", pytrace=False)
+            time.sleep(1)
+    finally:
+        beat.terminate()
+        beat.wait(timeout=20)
+    response = client.get(reverse("healthz_workers"))
+    assert response.status_code == 200, response.json()
+    assert response.json()["worker"]["age_seconds"] < 90
