@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from sli_portal.core.tasks import retry_or_record
+from sli_portal.core.tasks import RENDER_TASK_OPTIONS, retry_or_record
 
 from . import services
 
-MAX_RENDER_RETRIES = 3
+MAX_RENDER_RETRIES = RENDER_TASK_OPTIONS["max_retries"]
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=120,
-    time_limit=150,
-    max_retries=MAX_RENDER_RETRIES,
-)
+@shared_task(**RENDER_TASK_OPTIONS)
 def render_annual_report(self, report_id: int) -> str:
     """Render one submitted report to its tagged PDF: retried with backoff, the last failure
     recorded where the SLI lead sees it and can render again (eagerly, at once)."""

@@ -7,6 +7,17 @@ from collections.abc import Callable
 
 from celery.exceptions import SoftTimeLimitExceeded
 
+# A PDF render (snapshots, annual reports): acknowledged only after it ran, so a worker killed
+# mid-render leaves it to the next; two minutes means a layout gone wrong; three retries.
+RENDER_TASK_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": 120,
+    "time_limit": 150,
+    "max_retries": 3,
+}
+
 
 def backoff(retries: int) -> int:
     # 30 s, 60 s, 120 s, with jitter so renders that failed together do not retry together.
