@@ -19,6 +19,7 @@ from django.utils import timezone
 from priorities.models import PriorityArea
 from programmes.models import Region
 from sli_portal.core.pdf import render_pdf_document
+from sli_portal.core.spreadsheets import csv_text
 
 from .compile import report_content, report_plan
 from .models import AnnualReport, PriorityAchievement
@@ -204,12 +205,6 @@ def preview_pdf(report: AnnualReport) -> bytes:
 CSV_COLUMNS = ["Region", "Plan", "Priority number", "Priority title", "DPH lead", "Objective number", "Objective title"]
 
 
-def _safe(value) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-
 def report_csv(content: dict) -> bytes:
     """One row per key objective with its RAG in each quarter of the year."""
     out = io.StringIO()
@@ -223,5 +218,5 @@ def report_csv(content: dict) -> bytes:
             row = [content["region"]["name"], plan_title, priority["number"], priority["title"], priority["lead"]]
             row += [objective["number"], objective["title"], *rags]
             row += [objective["latest_quarter"], objective["latest_progress"]]
-            writer.writerow([_safe(value) for value in row])
+            writer.writerow([csv_text(value) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

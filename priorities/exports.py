@@ -26,7 +26,7 @@ from django.utils.text import slugify
 
 from programmes.models import ActionPlan, Region
 from sli_portal.core.pdf import render_pdf
-from sli_portal.core.spreadsheets import read_first_sheet
+from sli_portal.core.spreadsheets import csv_text, read_first_sheet
 
 from .models import QuarterlyUpdate
 from .selectors import plan_overview
@@ -104,25 +104,12 @@ def export_rows(plan: ActionPlan) -> list[list]:
     return rows
 
 
-# Spreadsheet programs run a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value) -> str:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
 def export_csv(plan: ActionPlan) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in export_rows(plan):
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([csv_text(value) for value in row])
     # With a byte-order mark Excel reads the file as UTF-8 (names with accents, “quotes”).
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

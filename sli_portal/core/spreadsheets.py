@@ -13,6 +13,7 @@ to more than it declares.
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 
@@ -83,3 +84,16 @@ def read_first_sheet(data: bytes, *, max_rows: int, max_columns: int, too_long: 
 
 class _TooManyRows(Exception):
     pass
+
+
+# Spreadsheet programs run a cell starting with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value) -> str:
+    """A CSV cell's text: dates in ISO 8601, and text a spreadsheet would run as a formula kept
+    as text (a leading quote, which the plan import removes again)."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
