@@ -12,7 +12,6 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -33,8 +32,9 @@ Render = AnnualReport.Render
 # --- Reading -------------------------------------------------------------------------------
 
 
-def report_priority_areas(report: AnnualReport) -> list[PriorityArea]:
-    plan = report_plan(report.region, report.year)
+def report_priority_areas(region: Region, year: int) -> list[PriorityArea]:
+    """The priority areas of the plan the year is reported against."""
+    plan = report_plan(region, year)
     return list(PriorityArea.objects.filter(plan=plan).order_by("number")) if plan else []
 
 
@@ -63,16 +63,14 @@ def content_of(report: AnnualReport, *, today: datetime.date | None = None) -> d
 def start_draft(*, region: Region, year: int, by) -> AnnualReport:
     """The year's draft: the one being written, else a new version that starts from the latest
     one sent (its written sections and achievements)."""
-    existing = AnnualReport.objects.filter(region=region, year=year, state=State.DRAFT).first()
-    if existing:
-        return existing
+    # A draft is always the latest version: versions are only started from a sent one.
     latest = AnnualReport.objects.filter(region=region, year=year).order_by("-version").first()
-    report = AnnualReport(region=region, year=year, created_by=by)
-    report.full_clean(exclude=["version"])
+    if latest is not None and latest.is_draft:
+        return latest
+    report = AnnualReport(region=region, year=year, created_by=by, version=latest.version + 1 if latest else 1)
+    report.full_clean()
     try:
         with transaction.atomic():
-            version = AnnualReport.objects.filter(region=region, year=year).aggregate(v=Max("version"))["v"] or 0
-            report.version = version + 1
             if latest is not None:
                 report.summary, report.risks, report.asks_of_board = latest.summary, latest.risks, latest.asks_of_board
             report.save()
@@ -93,7 +91,7 @@ def save_draft(
     """Save the written sections of a draft; `achievements` maps priority area id → text."""
     if not report.is_draft:
         raise ValidationError("A submitted report cannot change: start a new version to edit it")
-    allowed = {area.pk for area in report_priority_areas(report)}
+    allowed = {area.pk for area in report_priority_areas(report.region, report.year)}
     with transaction.atomic():
         report.summary, report.risks, report.asks_of_board = summary, risks, asks_of_board
         report.save(update_fields=["summary", "risks", "asks_of_board", "updated_at"])

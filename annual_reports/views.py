@@ -95,17 +95,16 @@ def report_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """Write the year's draft; the first save after a submission starts the next version."""
     region, access = get_region_for_user(request, slug, need="write_reports")
     _check_year(year)
+    # The latest version: the draft being written, else the one last sent, which a new draft starts from.
     draft = selectors.latest_version(region, year, include_drafts=True)
-    source = draft  # what the form starts from: the draft, else the version last sent
-    areas = services.report_priority_areas(draft or AnnualReport(region=region, year=year))
     initial = {}
-    if source is not None:
-        initial = {"summary": source.summary, "risks": source.risks, "asks_of_board": source.asks_of_board}
+    if draft is not None:
+        initial = {"summary": draft.summary, "risks": draft.risks, "asks_of_board": draft.asks_of_board}
     form = AnnualReportForm(
         request.POST or None,
         initial=initial,
-        priority_areas=areas,
-        achievements=services.achievements_of(source) if source else {},
+        priority_areas=services.report_priority_areas(region, year),
+        achievements=services.achievements_of(draft) if draft else {},
     )
     if request.method == "POST" and form.is_valid():
         report = services.start_draft(region=region, year=year, by=request.user)
