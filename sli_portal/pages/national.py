@@ -34,6 +34,12 @@ from .dashboard import RAG_ORDER, MatrixCell, MatrixRow, RagCount
 QUARTERS_SHOWN = 4
 
 
+def board_sees_rag(region: Region) -> bool:
+    """The board reads a region's RAG ratings where anyone may (the public plan shows them), or
+    where the region shares its workspace with it."""
+    return region.show_rag_publicly or region.share_workspace_with_national_board
+
+
 @dataclass
 class RegionRollUp:
     region: Region
@@ -49,7 +55,7 @@ class RegionRollUp:
 
     @property
     def shows_rag(self) -> bool:
-        return self.region.show_rag_publicly or self.region.share_workspace_with_national_board
+        return board_sees_rag(self.region)
 
     @property
     def latest_total(self) -> MatrixCell | None:
@@ -109,11 +115,7 @@ def national_overview(*, today: datetime.date | None = None) -> NationalOverview
     }
     for plan in plans.values():
         plan.region = by_pk[plan.region_id]
-    shown = [
-        plan
-        for plan in plans.values()
-        if plan.region.show_rag_publicly or plan.region.share_workspace_with_national_board
-    ]
+    shown = [plan for plan in plans.values() if board_sees_rag(plan.region)]
     areas: dict[int, list] = defaultdict(list)
     for area in PriorityArea.objects.filter(plan__in=list(plans.values())).order_by("plan_id", "number"):
         areas[area.plan_id].append(area)
