@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from sli_portal.models import Heartbeat
+from sli_portal.health import workers_report
 
 
 class Command(BaseCommand):
@@ -36,9 +35,8 @@ class Command(BaseCommand):
             raise CommandError(f"No worker answered within {timeout:g} s: start one (`celery -A sli_portal worker`)")
         for name in names:
             self.stdout.write(f"Worker answered: {name}")
-        beat = Heartbeat.objects.filter(source=Heartbeat.Source.BEAT).first()
-        if beat is None:
+        beat = workers_report()[1]["beat"]
+        if "age_seconds" not in beat:
             self.stdout.write("Beat has never sent its heartbeat: is `celery -A sli_portal beat` running?")
         else:
-            age = int((timezone.now() - beat.at).total_seconds())
-            self.stdout.write(f"Beat's last heartbeat: {age} s ago")
+            self.stdout.write(f"Beat's last heartbeat: {beat['age_seconds']} s ago")
