@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "programmes",
     "priorities",
     "case_studies",
+    "indicators",
     "snapshots",
     "peer_challenges",
     "annual_reports",
