@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("", include("priorities.urls")),
     path("", include("case_studies.urls")),
+    path("", include("indicators.urls")),
     path("", include("snapshots.urls")),
     path("", include("peer_challenges.urls")),
     path("", include("annual_reports.urls")),

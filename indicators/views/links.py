@@ -1,0 +1,1 @@
+"""Indicator views: links."""
