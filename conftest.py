@@ -6,9 +6,12 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 
+import boto3
 import pytest
 import redis
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
@@ -16,6 +19,7 @@ from django.test import override_settings
 from priorities.tests.factories import KeyObjectiveFactory, PriorityAreaFactory, QuarterlyUpdateFactory
 from programmes.models import Membership
 from programmes.tests.factories import ActionPlanFactory, MembershipFactory, RegionFactory, UserFactory
+from sli_portal.core.storage import s3_storage
 from sli_portal.tests.plan_data import Q1, Q2, Q3, SIGNED, signed_off_objective
 
 
@@ -206,6 +210,76 @@ def require_service(name: str, how: str) -> None:
     pytest.skip(message)
 
 
+# --- An S3-compatible bucket (moto_server in .ci/run) ----------------------------------------
+
+S3_TEST_REGION = "eu-west-2"
+S3_TEST_KEYS = {"AWS_ACCESS_KEY_ID": "sli-test", "AWS_SECRET_ACCESS_KEY": "sli-test-secret"}
+
+
+@dataclass
+class Bucket:
+    """A bucket of its own for one test, on the S3-compatible server at `endpoint_url`."""
+
+    name: str
+    endpoint_url: str
+    client: object
+
+    def object_keys(self, prefix: str = "") -> list[str]:
+        listing = self.client.list_objects_v2(Bucket=self.name, Prefix=prefix)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+    def object_url(self, key: str) -> str:
+        return f"{self.endpoint_url}/{self.name}/{key}"
+
+    def environment(self) -> dict[str, str]:
+        """The variables an operator sets on every host to keep the files in this bucket."""
+        return {
+            "AWS_STORAGE_BUCKET_NAME": self.name,
+            "AWS_S3_ENDPOINT_URL": self.endpoint_url,
+            "AWS_S3_REGION_NAME": S3_TEST_REGION,
+            **S3_TEST_KEYS,
+        }
+
+    def storage(self) -> dict:
+        """The `STORAGES["default"]` the settings build from `environment()`."""
+        return s3_storage(
+            bucket_name=self.name,
+            endpoint_url=self.endpoint_url,
+            region_name=S3_TEST_REGION,
+            access_key=S3_TEST_KEYS["AWS_ACCESS_KEY_ID"],
+            secret_key=S3_TEST_KEYS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+
+@pytest.fixture
+def s3_bucket(settings):
+    """A new bucket on the server at S3_TEST_ENDPOINT_URL, and the portal's files in it."""
+    endpoint_url = os.environ.get("S3_TEST_ENDPOINT_URL", "").rstrip("/")
+    if not endpoint_url:
+        require_service("An S3-compatible server", "run `moto_server -p 5123` and set S3_TEST_ENDPOINT_URL")
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=S3_TEST_REGION,
+        aws_access_key_id=S3_TEST_KEYS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=S3_TEST_KEYS["AWS_SECRET_ACCESS_KEY"],
+    )
+    try:
+        client.list_buckets()
+    except (BotoCoreError, ClientError) as error:
+        require_service("An S3-compatible server", f"{endpoint_url} does not answer ({error})")
+    bucket = Bucket(name=f"sli-test-{uuid.uuid4().hex[:12]}", endpoint_url=endpoint_url, client=client)
+    client.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": S3_TEST_REGION})
+    settings.STORAGES = {**settings.STORAGES, "default": bucket.storage()}
+    yield bucket
+    for key in bucket.object_keys():
+        client.delete_object(Bucket=bucket.name, Key=key)
+    client.delete_bucket(Bucket=bucket.name)
+
+
 def _database_url_for_worker() -> str:
     """The test database as a URL, so a worker process reads what the tests commit."""
     db = connection.settings_dict
@@ -217,8 +291,36 @@ def _database_url_for_worker() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
+def start_test_worker(*, queue: str, env: dict[str, str], command: list[str] | None = None) -> subprocess.Popen:
+    """A Celery worker process of its own on the real broker, consuming only `queue`, with `env`
+    on top of this process's environment (the test database's URL, its host's MEDIA_ROOT...)."""
+    from sli_portal.celery import app
+
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    args = ["worker", "--pool=solo", "--loglevel=WARNING", "-n", f"{name}@%h", "-Q", queue]
+    args += ["--without-gossip", "--without-mingle"]
+    command = command or [sys.executable, "-m", "celery", "-A", "sli_portal"]
+    worker = subprocess.Popen([*command, *args], cwd=settings.BASE_DIR, env={**os.environ, **env})
+    deadline = time.monotonic() + 60
+    while not any(name in host for reply in app.control.ping(timeout=1) for host in reply):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            pytest.fail("The test worker did not start; see its output above", pytrace=False)
+    return worker
+
+
+def stop_test_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real Celery worker on the real Redis broker, started for the session, stopped by PID."""
     from sli_portal.celery import app
 
@@ -236,7 +338,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         database_url = _database_url_for_worker()
     app.control.purge()
     name = f"ci-{uuid.uuid4().hex[:8]}@%h"
-    env = {**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": database_url}
+    # Its files go to a folder of the session, never into the checkout's var/.
+    media_root = str(tmp_path_factory.mktemp("worker-media"))
+    env = {**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": database_url, "MEDIA_ROOT": media_root}
     worker = subprocess.Popen(
         [
             sys.executable,

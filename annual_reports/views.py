@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from programmes.access import RegionAccess, check_access, get_region_for_user
-from sli_portal.core.http import attachment
+from sli_portal.core.http import attachment, stored_file_response
 
 from . import selectors, services
 from .forms import AcknowledgeForm, AnnualReportForm, NewReportForm, year_choices
@@ -188,11 +188,9 @@ def report_pdf(request: HttpRequest, slug: str, year: int, version: int) -> Http
         return attachment(services.preview_pdf(report), "application/pdf", f"draft-{report.filename}")
     if not report.pdf or report.render_state != AnnualReport.Render.READY:
         raise Http404("The PDF of this report is not ready yet")
-    try:
-        handle = report.pdf.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The PDF of this report is missing: render it again") from error
-    return FileResponse(handle, as_attachment=True, filename=report.filename, content_type="application/pdf")
+    return stored_file_response(
+        report.pdf, what="The PDF of this report", filename=report.filename, content_type="application/pdf"
+    )
 
 
 @require_GET

@@ -8,7 +8,7 @@ import os
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +17,7 @@ from priorities.models import KeyObjective, Project
 from programmes.access import RegionAccess, SignInRequired, check_access, get_region_for_user, region_access
 from programmes.models import LocalAuthority, Region
 from sli_portal.core.forms import add_service_errors
+from sli_portal.core.http import stored_file_response
 
 from . import selectors, services
 from .forms import AttachmentForm, CaseStudyFilterForm, CaseStudyForm, SearchForm
@@ -226,12 +227,10 @@ def case_study_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> 
     case_study = attachment.case_study
     if not case_study.is_published:
         check_access(request, region_access(request.user, case_study.region), "read_evidence")
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing") from None
     name = attachment.original_name or os.path.basename(attachment.file.name)
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type(attachment.file.name))
+    response = stored_file_response(
+        attachment.file, what="This attachment", filename=name, content_type=content_type(attachment.file.name)
+    )
     # The browser must download, never render, what a user uploaded.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

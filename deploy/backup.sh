@@ -7,7 +7,9 @@
 #   sudo -u sli-portal deploy/backup.sh --env-file /etc/sli-portal/env /var/backups/sli-portal
 #
 # DATABASE_URL and MEDIA_ROOT come from the environment or from --env-file. --no-media leaves the
-# files out (MEDIA_ROOT in a bucket, backed up by the bucket's own versioning or replication).
+# files out. With AWS_STORAGE_BUCKET_NAME set the files are in that bucket, not in MEDIA_ROOT:
+# they are left out too, and backup-info.txt says so. This script does not copy a bucket; its
+# own versioning or replication keeps the files (deploy/README.md, Backups).
 # The database is dumped first, then the files: a file uploaded in between is in the tar without
 # a row, never a row without its file. Prints the folder's path.
 # shellcheck source-path=SCRIPTDIR
@@ -31,6 +33,12 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$dest" ] || usage
 : "${DATABASE_URL:?DATABASE_URL is not set: give --env-file /etc/sli-portal/env}"
+bucket=${AWS_STORAGE_BUCKET_NAME:-}
+if [ -n "$bucket" ] && [ "$media" = yes ]; then
+  echo "The files are in the bucket $bucket, not in MEDIA_ROOT: this backup holds the database only." >&2
+  echo "Keep the files with the bucket's own versioning or replication." >&2
+  media=no
+fi
 if [ "$media" = yes ]; then
   : "${MEDIA_ROOT:?MEDIA_ROOT is not set: give --env-file /etc/sli-portal/env, or --no-media}"
   [ -d "$MEDIA_ROOT" ] || { echo "MEDIA_ROOT $MEDIA_ROOT is not a folder" >&2; exit 2; }
@@ -57,6 +65,8 @@ fi
   echo "pg_dump: $(pg_dump --version)"
   if [ "$media" = yes ]; then
     echo "media: $MEDIA_ROOT ($(find "$MEDIA_ROOT" -type f | wc -l) files)"
+  elif [ -n "$bucket" ]; then
+    echo "media: not included: in the bucket $bucket${AWS_S3_ENDPOINT_URL:+ at $AWS_S3_ENDPOINT_URL} (its versioning or replication keeps them)"
   else
     echo "media: not included (--no-media)"
   fi

@@ -9,7 +9,9 @@
 # files, is refused unless --force: then the backup's tables replace theirs (pg_restore --clean)
 # and its files are written over theirs. The restore is one transaction: if it fails, the
 # database is as it was. Stop the portal's units first; run `manage.py migrate` afterwards when
-# the code is newer than the backup.
+# the code is newer than the backup. With AWS_STORAGE_BUCKET_NAME set the portal's files are in
+# that bucket: only --no-media restores (the database); the files come back from the bucket's
+# versions, or a backup's media.tar.gz is copied into the bucket by hand.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 umask 077
@@ -35,6 +37,10 @@ done
 [ -f "$backup/SHA256SUMS" ] || { echo "$backup is not a backup made by backup.sh (no SHA256SUMS)" >&2; exit 2; }
 : "${DATABASE_URL:?DATABASE_URL is not set: give --env-file /etc/sli-portal/env}"
 pg_env_from_url "$DATABASE_URL"
+if [ "$media" = yes ] && [ -n "${AWS_STORAGE_BUCKET_NAME:-}" ]; then
+  echo "The portal keeps its files in the bucket $AWS_STORAGE_BUCKET_NAME, not in MEDIA_ROOT: restore the database with --no-media, and the files from the bucket's versions" >&2
+  exit 2
+fi
 if [ "$media" = yes ]; then
   : "${MEDIA_ROOT:?MEDIA_ROOT is not set: give --env-file /etc/sli-portal/env, or --no-media}"
   [ -f "$backup/media.tar.gz" ] || { echo "$backup has no media.tar.gz: restore with --no-media" >&2; exit 2; }

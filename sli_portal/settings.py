@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .beat import BEAT_SCHEDULE
 from .core.logging import logging_config
+from .core.storage import s3_storage
 
 env = environ.Env()
 
@@ -165,8 +166,24 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Files (evidence, attachments, logos, rendered PDFs) in MEDIA_ROOT, or in an S3-compatible
+# bucket when AWS_STORAGE_BUCKET_NAME is set: the one every web and worker host can reach.
+# Private either way; the portal's views stream them after checking access.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_storage(
+            bucket_name=AWS_STORAGE_BUCKET_NAME,
+            endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+            region_name=env.str("AWS_S3_REGION_NAME", default=""),
+            access_key=env.str("AWS_ACCESS_KEY_ID", default=""),
+            secret_key=env.str("AWS_SECRET_ACCESS_KEY", default=""),
+            addressing_style=env.str("AWS_S3_ADDRESSING_STYLE", default=""),
+            location=env.str("AWS_LOCATION", default=""),
+        )
+        if AWS_STORAGE_BUCKET_NAME
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -30,5 +30,7 @@ urlpatterns = [
     path("regions/<slug:slug>/audit/<str:kind>/<int:pk>/", audit_views.audit_object, name="audit_object"),
 ]
 
+handler404 = "sli_portal.pages.views.page_not_found"
+
 admin.site.site_header = "SLI Portal administration"
 admin.site.site_title = "SLI Portal admin"

@@ -18,6 +18,7 @@ from case_studies.selectors import case_study_of_the_month, featurable_case_stud
 from programmes.access import RegionAccess, check_access, get_region_for_user
 from programmes.models import Region
 from sli_portal.core.forms import add_service_errors
+from sli_portal.core.http import open_stored_file, stored_file_response
 
 from . import selectors, services
 from .cache import cache_archive
@@ -236,11 +237,8 @@ def snapshot_page(request: HttpRequest, slug: str, month: datetime.date) -> Http
     snapshot = _get_published(slug, month)
     if not snapshot.html:
         raise Http404("The snapshot has no HTML version")
-    try:
-        with snapshot.html.open("rb") as file:
-            html = file.read()
-    except FileNotFoundError as error:
-        raise Http404("The snapshot's HTML file is missing") from error
+    with open_stored_file(snapshot.html, what="The web page of this snapshot") as file:
+        html = file.read()
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
@@ -252,11 +250,13 @@ def snapshot_pdf(request: HttpRequest, slug: str, month: datetime.date) -> FileR
 def _pdf_response(snapshot: Snapshot, *, inline: bool) -> FileResponse:
     if not snapshot.pdf:
         raise Http404("The snapshot has not been rendered")
-    try:
-        file = snapshot.pdf.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The snapshot's PDF file is missing") from error
-    return FileResponse(file, content_type="application/pdf", as_attachment=not inline, filename=snapshot.pdf_filename)
+    return stored_file_response(
+        snapshot.pdf,
+        what="The PDF of this snapshot",
+        filename=snapshot.pdf_filename,
+        content_type="application/pdf",
+        as_attachment=not inline,
+    )
 
 
 # --- The e-bulletin ----------------------------------------------------------------------------

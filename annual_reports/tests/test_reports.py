@@ -294,3 +294,13 @@ def test_the_earlier_report_addresses_lead_to_the_year_s_report(client, coordina
     for extension in ("pdf", "csv"):
         response = client.get(f"/regions/{region.slug}/annual-report/2024.{extension}")
         assert response["Location"] == reverse("annual_report_year", args=[region.slug, 2024])
+
+
+def test_a_submitted_pdf_missing_from_the_storage_is_not_available(client, region, sli_lead):
+    report = AnnualReportFactory(
+        region=region, state="submitted", render_state=AnnualReport.Render.READY, pdf="annual-reports/lost.pdf"
+    )
+    client.force_login(sli_lead)
+    response = client.get(report.get_pdf_url())
+    assert response.status_code == 404
+    assert "The PDF of this report is not available at the moment" in response.content.decode()

@@ -279,3 +279,10 @@ def test_bad_input_on_the_public_list_is_never_a_500(client, published, params):
 @pytest.mark.parametrize("address", ["/case-studies/99999999999999999999999-x/", "/case-studies/0-x/"])
 def test_an_unknown_case_study_is_a_404(client, address):
     assert client.get(address).status_code == 404
+
+
+def test_an_attachment_missing_from_the_storage_is_not_available(client, published_attachment):
+    published_attachment.file.storage.delete(published_attachment.file.name)
+    response = client.get(published_attachment.get_absolute_url())
+    assert response.status_code == 404
+    assert "This attachment is not available at the moment" in response.content.decode()

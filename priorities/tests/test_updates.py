@@ -302,6 +302,14 @@ def test_a_member_downloads_submitted_evidence_as_an_attachment(client, region, 
     assert "pilot report.pdf" in response["Content-Disposition"]
 
 
+def test_evidence_missing_from_the_storage_is_not_available(client, region, member, evidence_1):
+    evidence_1.file.storage.delete(evidence_1.file.name)
+    client.force_login(member)
+    response = client.get(reverse("evidence_download", args=[region.slug, evidence_1.pk]))
+    assert response.status_code == 404
+    assert "This evidence file is not available at the moment" in response.content.decode()
+
+
 def test_evidence_is_not_served_from_a_public_media_url(client, evidence_1):
     assert client.get("/media/" + evidence_1.file.name).status_code == 404
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.access import get_region_for_user
 from sli_portal.core.forms import add_service_errors
+from sli_portal.core.http import stored_file_response
 from sli_portal.core.quarters import Quarter
 
 from .. import services
@@ -157,12 +158,10 @@ def evidence_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
         raise PermissionDenied
     if not services.can_read_update(user=request.user, access=access, update=evidence.update):
         raise PermissionDenied
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing") from None
     name = evidence.original_name or os.path.basename(evidence.file.name)
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type(evidence.file.name))
+    response = stored_file_response(
+        evidence.file, what="This evidence file", filename=name, content_type=content_type(evidence.file.name)
+    )
     # The browser must download, never render, what a user uploaded.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

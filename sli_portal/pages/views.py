@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -17,6 +18,7 @@ from programmes.models import Region
 from programmes.selectors import public_regions
 from sli_portal import health
 from sli_portal.core.forms import LoginForm
+from sli_portal.core.http import StoredFileMissing
 
 from . import changes
 from .dashboard import region_dashboard
@@ -25,6 +27,14 @@ from .navigation import landing_url
 from .public import public_plan as public_plan_of
 from .public import region_public_summary
 from .tasks import landing_tasks
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 page, except for a file the storage lacks: the address was right, so the
+    page says the file is not available rather than asking the reader to check it."""
+    if isinstance(exception, StoredFileMissing):
+        return render(request, "file_missing.html", {"what": exception.what}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -26,6 +26,7 @@ from snapshots.models import CirculationOptOut, Snapshot, Subscriber
 
 User = get_user_model()
 SNAPSHOT_PDF = b"%PDF-1.7 the snapshot of the month"
+FILE_SYSTEM = "django.core.files.storage.FileSystemStorage"
 
 
 DEMO_SETTINGS = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
@@ -254,6 +255,28 @@ def test_files_are_embedded_and_come_back(demo, settings, tmp_path):
     with restored.pdf.open("rb") as handle:
         assert handle.read() == SNAPSHOT_PDF
     assert all(item.file.storage.exists(item.file.name) for item in Evidence.objects.exclude(file=""))
+
+
+@pytest.mark.integration
+def test_files_come_back_into_a_bucket_and_leave_it_again(demo, settings, s3_bucket):
+    """A region moved from a host with a folder to portals that keep their files in a bucket
+    (S3_TEST_ENDPOINT_URL: see test_file_storage.py)."""
+    with override_settings(STORAGES={**settings.STORAGES, "default": {"BACKEND": FILE_SYSTEM}}):
+        archive = backup.export_region(demo)
+    wipe_region(demo, [user["username"] for user in archive["users"]])
+
+    backup.import_region(json.loads(json.dumps(archive)))
+
+    restored = Snapshot.objects.exclude(pdf="").get()
+    assert restored.pdf.name in s3_bucket.object_keys("snapshots/")
+    assert s3_bucket.read(restored.pdf.name) == SNAPSHOT_PDF
+    evidence = Evidence.objects.exclude(file="")
+    assert evidence and {item.file.name for item in evidence} <= set(s3_bucket.object_keys("evidence/"))
+    again = backup.export_region(restored.region)
+    assert (
+        again["files_not_embedded"] == []
+        and base64.b64decode(next(s for s in again["snapshots"] if s["pdf"])["pdf"]["base64"]) == SNAPSHOT_PDF
+    )
 
 
 def test_files_over_the_limit_are_listed_not_embedded(demo):

@@ -677,6 +677,33 @@ def test_a_damaged_backup_is_refused(drill):
         assert _row_counts(empty) == {}
 
 
+@pytest.mark.integration
+def test_with_the_files_in_a_bucket_the_backup_holds_the_database_and_says_where_the_files_are(drill):
+    env = _script_env(drill.source, drill.media)
+    env.update(AWS_STORAGE_BUCKET_NAME="sli-files", AWS_S3_ENDPOINT_URL="https://s3.example.org")
+
+    backed_up = _run_script("backup.sh", str(drill.tmp / "bucket-backups"), env=env)
+
+    assert backed_up.returncode == 0, backed_up.stderr
+    backup = Path(backed_up.stdout.strip().splitlines()[-1])
+    assert sorted(path.name for path in backup.iterdir()) == ["SHA256SUMS", "backup-info.txt", "database.dump"]
+    info = (backup / "backup-info.txt").read_text()
+    assert "media: not included: in the bucket sli-files at https://s3.example.org" in info
+    assert "the bucket's own versioning or replication" in backed_up.stderr
+
+
+@pytest.mark.integration
+def test_a_restore_of_files_for_a_portal_whose_files_are_in_a_bucket_is_refused(drill):
+    env = _script_env(drill.restored, drill.tmp / "bucket-media")
+    env.update(AWS_STORAGE_BUCKET_NAME="sli-files")
+
+    refused = _run_script("restore.sh", str(drill.backup), env=env)
+
+    assert refused.returncode == 2
+    assert "in the bucket sli-files" in refused.stderr and "--no-media" in refused.stderr
+    assert not (drill.tmp / "bucket-media").exists(), "nothing unpacked"
+
+
 # --- The files alone -----------------------------------------------------------------------------
 
 

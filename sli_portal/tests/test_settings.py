@@ -24,7 +24,11 @@ def _manage(*args: str, **env_vars: str) -> subprocess.CompletedProcess:
 
 def _run(command: list[str], env_vars: dict[str, str]) -> subprocess.CompletedProcess:
     # Start from the developer's environment without the variables these tests are about.
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG") and not k.startswith("AWS_")
+    }
     env.update(DJANGO_SETTINGS_MODULE="sli_portal.settings", **env_vars)
     # Settings create their folders at start-up: keep them out of the checkout's var/.
     with tempfile.TemporaryDirectory(prefix="sli-settings-") as var_dir:
@@ -136,3 +140,53 @@ def test_two_factor_sign_in_is_required_in_production_unless_turned_off():
     assert off.stdout.strip() == "False"
     capped = _django("print(s.TWO_FACTOR_REMEMBER_DAYS)", TWO_FACTOR_REMEMBER_DAYS="90")
     assert capped.stdout.strip() == "30"
+
+
+SHOW_FILE_STORAGE = "print(json.dumps(s.STORAGES['default']))"
+
+
+def test_files_stay_in_media_root_without_a_bucket():
+    result = _django(SHOW_FILE_STORAGE)
+    assert json.loads(result.stdout) == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def test_a_bucket_name_puts_the_files_in_a_private_bucket():
+    result = _django(
+        SHOW_FILE_STORAGE,
+        AWS_STORAGE_BUCKET_NAME="sli-files",
+        AWS_S3_ENDPOINT_URL="https://minio.example.org:9000",
+        AWS_S3_REGION_NAME="eu-west-2",
+        AWS_ACCESS_KEY_ID="portal",
+        AWS_SECRET_ACCESS_KEY="portal-secret",
+        AWS_S3_ADDRESSING_STYLE="path",
+        AWS_LOCATION="/sli-portal/",
+    )
+    assert result.returncode == 0, result.stderr
+    storage = json.loads(result.stdout)
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert options["bucket_name"] == "sli-files" and options["endpoint_url"] == "https://minio.example.org:9000"
+    assert options["region_name"] == "eu-west-2" and options["addressing_style"] == "path"
+    assert options["access_key"] == "portal" and options["secret_key"] == "portal-secret"
+    assert options["location"] == "sli-portal"
+    # Private: no ACL sent (never public-read), only signed links, and no file replaced by a namesake.
+    assert options["default_acl"] is None and options["querystring_auth"] is True
+    assert options["file_overwrite"] is False
+
+
+def test_a_bucket_without_endpoint_or_keys_leaves_boto3_its_defaults():
+    result = _django(SHOW_FILE_STORAGE, AWS_STORAGE_BUCKET_NAME="sli-files")
+    options = json.loads(result.stdout)["OPTIONS"]
+    assert [options[name] for name in ("endpoint_url", "region_name", "access_key", "secret_key")] == [None] * 4
+
+
+def test_a_nonsense_addressing_style_is_refused():
+    result = _django("print('started')", AWS_STORAGE_BUCKET_NAME="sli-files", AWS_S3_ADDRESSING_STYLE="dns")
+    assert result.returncode != 0
+    assert "AWS_S3_ADDRESSING_STYLE must be path, virtual or auto; not 'dns'" in result.stderr
+
+
+def test_half_a_key_pair_is_refused():
+    result = _django("print('started')", AWS_STORAGE_BUCKET_NAME="sli-files", AWS_ACCESS_KEY_ID="portal")
+    assert result.returncode != 0
+    assert "Set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither" in result.stderr

@@ -20,7 +20,6 @@ import time
 import uuid
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,43 +63,19 @@ def _database_url() -> str:
 
 def _start_worker(tmp_path, *, queue: str, hanging: bool) -> subprocess.Popen:
     """A Celery worker process on the real broker, reading the test database; files under tmp."""
-    from sli_portal.celery import app
+    from conftest import start_test_worker
 
-    name = f"fault-{uuid.uuid4().hex[:8]}@%h"
-    args = [
-        "worker",
-        "--pool=solo",
-        "--loglevel=WARNING",
-        "-n",
-        name,
-        "-Q",
-        queue,
-        "--without-gossip",
-        "--without-mingle",
-    ]
-    command = (
-        [sys.executable, "-c", HANGING_WORKER, *args]
-        if hanging
-        else [sys.executable, "-m", "celery", "-A", "sli_portal", *args]
+    return start_test_worker(
+        queue=queue,
+        env={"DATABASE_URL": _database_url(), "MEDIA_ROOT": str(tmp_path / "worker-media")},
+        command=[sys.executable, "-c", HANGING_WORKER] if hanging else None,
     )
-    env = {**os.environ, "DATABASE_URL": _database_url(), "MEDIA_ROOT": str(tmp_path / "worker-media")}
-    worker = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
-    deadline = time.monotonic() + 60
-    while not any(name.split("@")[0] in host for reply in app.control.ping(timeout=1) for host in reply):
-        if worker.poll() is not None or time.monotonic() > deadline:
-            worker.kill()
-            pytest.fail("The test worker did not start; see its output above", pytrace=False)
-    return worker
 
 
 def _stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    from conftest import stop_test_worker
+
+    stop_test_worker(worker)
 
 
 def _wait_for(snapshot: Snapshot, condition, *, timeout: float, what: str) -> Snapshot:

@@ -484,3 +484,27 @@ def test_a_subscribed_address_is_told_so_and_the_page_says_the_same_for_everyone
         response = client.post(reverse("snapshot_subscribe", args=["south-west"]), {"email": subscriber.email})
     assert "It already gets them" in mail.outbox[0].body
     assert "We have sent an e-mail to" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("address", "what"),
+    [
+        ("/snapshots/south-west/2024-10.pdf", "The PDF of this snapshot"),
+        ("/snapshots/south-west/2024-10/", "The web page of this snapshot"),
+    ],
+)
+def test_a_published_file_missing_from_the_storage_is_not_available_and_logged(
+    client, published_snapshot, caplog, address, what
+):
+    """A host that cannot see the file a worker wrote (or a lost file): a clear 404, and a log line."""
+    for field in (published_snapshot.pdf, published_snapshot.html):
+        field.storage.delete(field.name)
+
+    with caplog.at_level("ERROR", logger="sli_portal.core.http"):
+        response = client.get(address)
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "File not available" in page and f"{what} is not available at the moment" in page
+    (record,) = [r for r in caplog.records if r.name == "sli_portal.core.http"]
+    assert record.levelname == "ERROR" and "is missing from the storage" in record.getMessage()
