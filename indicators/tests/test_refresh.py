@@ -17,6 +17,7 @@ from indicators.fingertips import FingertipsClient, FingertipsError
 from indicators.models import Indicator, IndicatorImport
 from sli_portal.beat import BEAT_SCHEDULE
 
+from .conftest import READ_TIMEOUT
 from .factories import IndicatorFactory, IndicatorLinkFactory, IndicatorValueFactory
 from .fingertips_csv import england_region_and_councils, export, row
 
@@ -24,23 +25,7 @@ pytestmark = pytest.mark.django_db
 
 ALL_DATA = "/api/all_data/csv/by_indicator_id"
 METADATA = "/api/indicator_metadata/csv/by_indicator_id"
-READ_TIMEOUT = 0.2
 LAST_WEEK = datetime.datetime(2025, 3, 2, 2, 15, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def fingertips(settings):
-    """A local Fingertips API; threaded, so a slow answer does not hold up the next request."""
-    server = HTTPServer(threaded=True)
-    server.start()
-    settings.FINGERTIPS_API_URL = server.url_for("/api")
-    settings.FINGERTIPS_READ_TIMEOUT = READ_TIMEOUT
-    settings.FINGERTIPS_RETRIES = 2
-    settings.FINGERTIPS_BACKOFF = 0
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
 
 
 def all_data_for(server: HTTPServer, fingertips_id: int):
