@@ -1,4 +1,5 @@
-"""Refreshing indicators from the Fingertips API: weekly for the linked ones, and on demand.
+"""Refreshing indicators from the Fingertips API: weekly for the linked ones, and on demand
+(indicators/tasks.py queues one task an indicator).
 
 Each indicator is fetched and loaded on its own (its own transaction, through the one importer):
 a failure — Fingertips slow, down or answering an error, a file the importer refuses — is
@@ -46,11 +47,7 @@ def refresh_indicator(
                 skip_unknown_areas=True,
             )
     except (FingertipsError, ValidationError) as error:
-        message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        logger.warning("Indicator %s: refresh from Fingertips failed: %s", indicator.fingertips_id, message)
-        Indicator.objects.filter(pk=indicator.pk).update(
-            last_refresh_failed_at=timezone.now(), last_refresh_error=message[:1000]
-        )
+        record_failure(indicator_id=indicator.pk, error=" ".join(getattr(error, "messages", [str(error)])))
         return None
     Indicator.objects.filter(pk=indicator.pk).update(
         last_refreshed_at=timezone.now(), last_refresh_failed_at=None, last_refresh_error=""
@@ -58,11 +55,9 @@ def refresh_indicator(
     return record
 
 
-def refresh_linked_indicators(*, client: FingertipsClient | None = None) -> dict[int, str]:
-    """The weekly refresh: every linked indicator, each on its own. Answers {fingertips id: outcome}."""
-    client = client or FingertipsClient()
-    outcomes = {}
-    for indicator in indicators_to_refresh():
-        record = refresh_indicator(indicator_id=indicator.pk, client=client)
-        outcomes[indicator.fingertips_id] = record.summary if record else "failed"
-    return outcomes
+def record_failure(*, indicator_id: int, error: str) -> None:
+    """The last refresh failed: say when and why; the values and the last success stay."""
+    logger.warning("Indicator %s: refresh from Fingertips failed: %s", indicator_id, error)
+    Indicator.objects.filter(pk=indicator_id).update(
+        last_refresh_failed_at=timezone.now(), last_refresh_error=error[:1000]
+    )

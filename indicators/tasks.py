@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth import get_user_model
 from kombu.exceptions import OperationalError
 
@@ -16,27 +17,36 @@ from .models import Indicator
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, soft_time_limit=1800, time_limit=1860)
-def refresh_linked_indicators() -> dict[int, str]:
-    """The weekly refresh of every linked indicator from Fingertips (sli_portal/beat.py).
-
-    - The HTTP client retries each request itself (timeouts, lost connections, 5xx, with
-      backoff), so the task is not retried: one indicator's failure is recorded on it and the
-      others go on.
-    - Time limits: each request may take up to four attempts of a minute; half an hour covers a
-      few dozen indicators on a slow day, and stays under the broker's visibility timeout.
-    - `acks_late`: a worker lost mid-run leaves the job to the next; running it twice is safe
-      (loading the same values again changes nothing).
-    """
-    return refresh.refresh_linked_indicators()
+@shared_task(soft_time_limit=60, time_limit=90)
+def refresh_linked_indicators() -> list[int]:
+    """The weekly refresh (sli_portal/beat.py): one task a linked indicator, so that each has its
+    own time limit and one slow or failing indicator holds up none of the others. Answers the
+    Fingertips IDs queued. Running it twice is safe: loading the same values changes nothing."""
+    queued = []
+    for indicator in refresh.indicators_to_refresh():
+        refresh_indicator.delay(indicator.pk)
+        queued.append(indicator.fingertips_id)
+    return queued
 
 
-@shared_task(acks_late=True, soft_time_limit=300, time_limit=330)
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
 def refresh_indicator(indicator_id: int, user_id: int | None = None, region_id: int | None = None) -> str:
-    """One indicator, on demand from its page: the same refresh as the weekly one."""
+    """One indicator from Fingertips, weekly or on demand from its page.
+
+    - Not retried as a task: the HTTP client already retries each request (timeouts, lost
+      connections, 5xx, with backoff); what still fails is recorded on the indicator.
+    - Time limits: four attempts of up to ten seconds to connect and a minute to read, then the
+      import; nine minutes means something is stuck, recorded as a failure. The hard limit stays
+      under the worker's stop timeout (deploy/sli-portal-worker.service).
+    - `acks_late`: a worker lost mid-refresh leaves it to the next one.
+    """
     run_by = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     region = Region.objects.filter(pk=region_id).first() if region_id else None
-    record = refresh.refresh_indicator(indicator_id=indicator_id, run_by=run_by, region=region)
+    try:
+        record = refresh.refresh_indicator(indicator_id=indicator_id, run_by=run_by, region=region)
+    except SoftTimeLimitExceeded:
+        refresh.record_failure(indicator_id=indicator_id, error="The refresh took too long")
+        return "failed"
     return record.summary if record else "failed"
 
 
