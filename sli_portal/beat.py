@@ -48,4 +48,9 @@ BEAT_SCHEDULE = {
         "task": "peer_challenges.tasks.send_peer_challenge_reminders",
         "schedule": crontab(minute=0, hour=9, day_of_month=1),
     },
+    # Linked outcome indicators from the Fingertips API, weekly, on Sunday night.
+    "refresh-linked-indicators": {
+        "task": "indicators.tasks.refresh_linked_indicators",
+        "schedule": crontab(minute=15, hour=2, day_of_week="sun"),
+    },
 }

@@ -285,6 +285,17 @@ AXES_VERBOSE = False
 # The portal's public address, for links in e-mails sent outside a request (reminders, digests).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# OHID Fingertips, where the weekly refresh of outcome indicators reads (indicators/fingertips.py).
+FINGERTIPS_API_URL = env.str("FINGERTIPS_API_URL", default="https://fingertips.phe.org.uk/api").rstrip("/")
+# Seconds to connect, and to wait for each part of an answer (an indicator's export for every
+# council in England takes Fingertips several seconds to build).
+FINGERTIPS_CONNECT_TIMEOUT = 10.0
+FINGERTIPS_READ_TIMEOUT = env.float("FINGERTIPS_READ_TIMEOUT", default=60.0)
+# Retries of one request after a timeout, a lost connection or a 5xx answer, waiting
+# FINGERTIPS_BACKOFF × 2^n seconds between them.
+FINGERTIPS_RETRIES = 3
+FINGERTIPS_BACKOFF = 2.0
+
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="sli-demo-password")
 
 # Logs: text lines with time, level, logger and request id, or JSON (LOG_FORMAT=json).

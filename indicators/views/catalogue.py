@@ -1,1 +1,121 @@
-"""Indicator views: catalogue."""
+"""Indicator views: catalogue.
+
+The catalogue of indicators, each indicator's page (its metadata, England's, the region's and
+its councils' values for the latest period, the last refresh), adding and editing an indicator,
+and the coordinator's "Refresh from Fingertips now".
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Max, OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from programmes.access import get_region_for_user
+from programmes.models import LocalAuthority, Region
+
+from ..forms import IndicatorForm
+from ..models import ENGLAND_CODE, Indicator, IndicatorValue
+from ..tasks import queue_refresh
+
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+PER_PAGE = 50
+# The values table of an indicator page: one period, the region's councils and each breakdown.
+MAX_VALUE_ROWS = 500
+
+
+@require_GET
+def indicator_list(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug)
+    latest = IndicatorValue.objects.filter(indicator=OuterRef("pk")).order_by("-period_sortable", "-period")
+    indicators = Indicator.objects.annotate(latest_period=Subquery(latest.values("period")[:1])).order_by(
+        "name", "fingertips_id"
+    )
+    page = Paginator(indicators, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "indicators/indicator_list.html", {"region": region, "access": access, "page": page})
+
+
+def _get_indicator(request: HttpRequest, slug: str, fingertips_id: int, *, need: str = "read"):
+    region, access = get_region_for_user(request, slug, need=need)
+    return region, access, get_object_or_404(Indicator, fingertips_id=fingertips_id)
+
+
+def latest_values(indicator: Indicator, region: Region) -> tuple[list[IndicatorValue], bool]:
+    """England's, the region's and its councils' values for the latest period any of them has
+    (breakdowns by category left out); two queries, at most MAX_VALUE_ROWS rows. Also answers
+    whether rows were left out."""
+    councils = dict(
+        LocalAuthority.objects.filter(region=region, active=True).order_by("name").values_list("gss_code", "name")
+    )
+    order = {ENGLAND_CODE: 0, region.gss_code: 1} | {code: 2 + index for index, code in enumerate(councils)}
+    values = IndicatorValue.objects.filter(indicator=indicator, area_code__in=order, category_type="")
+    latest = values.aggregate(latest=Max("period_sortable"))["latest"]
+    if latest is None:
+        return [], False
+    rows = list(
+        values.filter(period_sortable=latest).order_by("area_code", "sex", "age", "period")[: MAX_VALUE_ROWS + 1]
+    )
+    rows.sort(key=lambda value: (order[value.area_code], value.sex != "Persons", value.sex, value.age))
+    for value in rows:
+        for name in ("value", "lower_ci", "upper_ci", "count", "denominator"):
+            setattr(value, f"{name}_text", number_text(getattr(value, name)))
+    return rows[:MAX_VALUE_ROWS], len(rows) > MAX_VALUE_ROWS
+
+
+def number_text(number: float | None) -> str:
+    """12.7, 13, 5,400,000: as Fingertips shows them, without a float's trailing zeros."""
+    if number is None:
+        return ""
+    if number.is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.3f}".rstrip("0").rstrip(".")
+
+
+@require_GET
+def indicator_detail(request: HttpRequest, slug: str, fingertips_id: int) -> HttpResponse:
+    region, access, indicator = _get_indicator(request, slug, fingertips_id)
+    values, truncated = latest_values(indicator, region)
+    context = {
+        "region": region,
+        "access": access,
+        "indicator": indicator,
+        "values": values,
+        "truncated": truncated,
+        "max_value_rows": MAX_VALUE_ROWS,
+    }
+    return render(request, "indicators/indicator_detail.html", context)
+
+
+@GET_POST
+def indicator_add(request: HttpRequest, slug: str) -> HttpResponse:
+    region, access = get_region_for_user(request, slug, need="coordinate")
+    form = IndicatorForm(request.POST if request.method == "POST" else None, adding=True)
+    if request.method == "POST" and form.is_valid():
+        indicator = form.save()
+        messages.success(request, f"Indicator “{indicator.name}” added")
+        return redirect("indicator_detail", region.slug, indicator.fingertips_id)
+    return render(request, "indicators/indicator_form.html", {"region": region, "form": form, "indicator": None})
+
+
+@GET_POST
+def indicator_edit(request: HttpRequest, slug: str, fingertips_id: int) -> HttpResponse:
+    region, access, indicator = _get_indicator(request, slug, fingertips_id, need="coordinate")
+    form = IndicatorForm(request.POST if request.method == "POST" else None, instance=indicator, adding=False)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Indicator “{indicator.name}” saved")
+        return redirect("indicator_detail", region.slug, indicator.fingertips_id)
+    return render(request, "indicators/indicator_form.html", {"region": region, "form": form, "indicator": indicator})
+
+
+@require_POST
+def indicator_refresh(request: HttpRequest, slug: str, fingertips_id: int) -> HttpResponse:
+    region, access, indicator = _get_indicator(request, slug, fingertips_id, need="coordinate")
+    if queue_refresh(indicator=indicator, run_by=request.user, region=region):
+        messages.success(request, f"Refresh of “{indicator.name}” from Fingertips requested")
+    else:
+        messages.error(request, "The refresh could not be started: try again in a few minutes")
+    return redirect("indicator_detail", region.slug, indicator.fingertips_id)
