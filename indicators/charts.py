@@ -102,8 +102,10 @@ def trend_chart_svg(panel: IndicatorPanel, *, element_id: str = "") -> SafeStrin
                 _number(tick),
             )
         )
-    # As many period labels as fit (about 64 units each), always the first and the last.
-    every = max(1, math.ceil(len(points) * 64 / plot_width))
+    # As many period labels as fit side by side (about 6.2 units a character at 11 units high),
+    # always the first and the last.
+    label_width = 6.2 * max(len(point.period) for point in points) + 8
+    every = max(1, math.ceil(label_width / (plot_width / (len(points) - 1))))
     for index, point in enumerate(points):
         if index % every and index != len(points) - 1:
             continue

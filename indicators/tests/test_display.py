@@ -48,12 +48,12 @@ def test_the_objective_page_shows_region_england_councils_and_trend(
     html = client.get(objective_page(region, objective_1)).content.decode()
     assert "Outcome indicators" in html and "Smoking prevalence in adults (18+)" in html
     assert "Below England by 2027" in html and "Lower is better" in html
-    assert "11.0% (95% CI 9.0 to 13.0): similar to england" in html  # the region, latest period 2022
+    assert "11.0% (95% CI 9.0 to 13.0), Similar to England" in html  # the region, latest period 2022
     assert '<th scope="row" class="govuk-table__header sli-indicator__council">Somerset</th>' in html
     assert "Worse than England" in html and "no data" in html  # Devon has no 2022 value
     assert 'role="img"' in html and "<title>Line chart of Smoking prevalence" in html
     assert "Trend data" in html  # the table behind the chart, in a details element on screen
-    assert "Illustrative" not in html
+    assert "Illustrative values" not in html
     assert "Link an indicator" not in html  # members do not link
 
 
