@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from case_studies.selectors import published_between
+from indicators.selectors import PlanIndicators, plan_indicators
 from peer_challenges.models import PeerChallenge, RecommendationTheme
 from priorities.exports import RAG_ORDER
 from priorities.models import KeyObjective, PriorityArea, QuarterlyUpdate
@@ -62,8 +63,16 @@ def _rag_in(quarter: Quarter, by_quarter: dict, due: list[Quarter], done_in: Qua
     return ""
 
 
-def _priorities(plan: ActionPlan, quarters: list[Quarter], due: list[Quarter], achievements: dict[int, str]):
-    """Priority areas with their signed-off objectives' RAG per due quarter; four queries."""
+def _priorities(
+    plan: ActionPlan,
+    quarters: list[Quarter],
+    due: list[Quarter],
+    achievements: dict[int, str],
+    indicators: PlanIndicators,
+):
+    """Priority areas with their signed-off objectives' RAG per due quarter; four queries. Each
+    priority carries its outcome indicators (its own, then its objectives', as plain values:
+    `IndicatorPanel.as_dict`), so a submitted report keeps the values it was sent with."""
     submitted = QuarterlyUpdate.objects.submitted().filter(quarter__in=[q.code for q in due]).order_by("quarter")
     areas = (
         PriorityArea.objects.filter(plan=plan)
@@ -82,7 +91,9 @@ def _priorities(plan: ActionPlan, quarters: list[Quarter], due: list[Quarter], a
     priorities, completed = [], []
     for area in areas:
         objectives = []
+        panels = list(indicators.for_priority_area(area.pk))
         for objective in area.key_objectives.all():
+            panels.extend(indicators.for_objective(objective.pk))
             by_quarter = {update.quarter: update for update in objective.year_updates}
             latest = objective.year_updates[-1] if objective.year_updates else None
             done_in = next((u.quarter for u in objective.year_updates if u.rag_status == "complete"), None)
@@ -113,6 +124,7 @@ def _priorities(plan: ActionPlan, quarters: list[Quarter], due: list[Quarter], a
                 "deputy": area.deputy_label,
                 "achievements": achievements.get(area.pk, ""),
                 "objectives": objectives,
+                "indicators": [panel.as_dict() for panel in panels],
             }
         )
     return priorities, completed
@@ -208,7 +220,9 @@ def report_content(
     plan = report_plan(region, year)
     priorities, completed, totals = [], [], []
     if plan is not None:
-        priorities, completed = _priorities(plan, quarters, due, achievements or {})
+        # The report leaves the region: the indicators of what the network signed off.
+        indicators = plan_indicators(plan, region, public=True)
+        priorities, completed = _priorities(plan, quarters, due, achievements or {}, indicators)
         by_quarter: dict[Quarter, Counter] = {q: Counter() for q in due}
         # The same counts as every headline: an objective completed earlier still counts.
         for area_counts in rag_matrix(plan, due).values():

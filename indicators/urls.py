@@ -24,4 +24,17 @@ urlpatterns: list = [
         name="indicator_import_detail",
     ),
     # Links to priority areas and key objectives, with targets (links.py)
+    path(
+        "regions/<slug:slug>/indicators/link/objective/<int:objective_id>/",
+        links.link_objective,
+        name="indicator_link_objective",
+    ),
+    path(
+        "regions/<slug:slug>/indicators/link/priority-area/<int:priority_area_id>/",
+        links.link_priority_area,
+        name="indicator_link_priority_area",
+    ),
+    path("regions/<slug:slug>/indicators/links/<int:pk>/edit/", links.link_edit, name="indicator_link_edit"),
+    path("regions/<slug:slug>/indicators/links/<int:pk>/unlink/", links.link_delete, name="indicator_link_delete"),
+    path("regions/<slug:slug>/indicators/links/<int:pk>/move/", links.link_move, name="indicator_link_move"),
 ]

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from case_studies.models import CaseStudy
+from indicators.selectors import IndicatorPanel, plan_indicators
 from peer_challenges.services import Milestone, milestones_between
 from priorities.models import KeyObjective, PriorityArea, Project, QuarterlyUpdate
 from priorities.reporting import last_due_quarter
@@ -64,6 +65,9 @@ RAG_TEXT_COLOURS = {Rag.NOT_STARTED: "#0b0c0c", Rag.AMBER: "#0b0c0c"}
 class ObjectiveProgress:
     objective: KeyObjective
     update: QuarterlyUpdate | None
+    # The outcome indicators linked to the objective (indicators.selectors): part of the HTML, so
+    # new values change the content hash and the next render makes a new PDF.
+    indicators: list[IndicatorPanel] = field(default_factory=list)
 
     @property
     def rag_status(self) -> str:
@@ -112,6 +116,7 @@ class PriorityProgress:
     objectives: list[ObjectiveProgress]
     bars: list[ChartBar]
     chart_height: int = 0
+    indicators: list[IndicatorPanel] = field(default_factory=list)
 
     @property
     def has_chart(self) -> bool:
@@ -393,12 +398,17 @@ def compile_content(snapshot: Snapshot, *, today: datetime.date | None = None) -
         matrix = rag_matrix(plan, quarters) if quarters else {}
         # A snapshot is public: like the public plan, it shows only what the network signed off.
         areas = list(public_priority_areas(plan))
+        indicators = plan_indicators(plan, region, public=True)
         # One scale for every priority, so bars compare across the page.
         scale = max([len(area.public_objectives) for area in areas] + [1])
         for area in areas:
-            objectives = [ObjectiveProgress(o, latest.get(o.pk)) for o in area.public_objectives]
+            objectives = [
+                ObjectiveProgress(o, latest.get(o.pk), indicators.for_objective(o.pk)) for o in area.public_objectives
+            ]
             bars = _bars(chart, matrix.get(area.pk, {}), quarters, scale)
-            content.priorities.append(PriorityProgress(area, objectives, bars, chart.height(len(bars))))
+            content.priorities.append(
+                PriorityProgress(area, objectives, bars, chart.height(len(bars)), indicators.for_priority_area(area.pk))
+            )
         content.highlights = list(quarter_highlights(plan, quarter))
         content.glance = _at_a_glance(snapshot, plan, quarter, matrix, today)
     content.case_study = _featured_case_study(snapshot)

@@ -1,6 +1,6 @@
 import factory
 
-from indicators.models import Indicator, IndicatorLink, IndicatorValue
+from indicators.models import ENGLAND_CODE, Indicator, IndicatorLink, IndicatorValue
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):
@@ -32,3 +32,20 @@ class IndicatorLinkFactory(factory.django.DjangoModelFactory):
         model = IndicatorLink
 
     indicator = factory.SubFactory(IndicatorFactory)
+
+
+def value_row(indicator, area_code, year, value, *, area_name="", sex="Persons", age="18+ yrs", **fields):
+    """One unsaved value of `year` ("2022", sortable 20220000), its CI two either side."""
+    return IndicatorValue(
+        indicator=indicator,
+        area_code=area_code,
+        area_name=area_name or ("England" if area_code == ENGLAND_CODE else area_code),
+        period=fields.pop("period", str(year)),
+        period_sortable=year * 10000,
+        sex=sex,
+        age=age,
+        value=value,
+        lower_ci=None if value is None else value - 2,
+        upper_ci=None if value is None else value + 2,
+        **fields,
+    )

@@ -25,6 +25,11 @@ database that holds nothing of the region yet. The format:
 - Personal data is flagged in `personal_data`: users, memberships, the peer teams' names, the
   case studies' contacts and the e-bulletin subscribers (with their unsubscribe tokens, so the
   links they hold keep working).
+- Outcome indicators: the region's links to them (with their targets and order), and the
+  identity of each indicator linked (Fingertips id, name, unit, polarity, profile); an import
+  finds an indicator by its Fingertips id or adds it. Their values are not included: they are
+  public data shared by every region, loaded again from Fingertips (CSV or API) where the archive
+  goes.
 - Not included: the change history (the archive is the current state; imported rows start a new
   history "Imported from an archive"), calendar tokens (secrets; members make new ones) and
   sent-notification records.
@@ -44,6 +49,7 @@ from django.utils import timezone
 
 from annual_reports.models import AnnualReport, PriorityAchievement
 from case_studies.models import CaseStudy, CaseStudyAttachment, Topic
+from indicators.models import Indicator, IndicatorLink
 from peer_challenges.models import (
     FocusArea,
     LgaAdviser,
@@ -319,6 +325,7 @@ def export_region(region: Region, *, max_file_bytes: int = MAX_FILE_BYTES) -> di
         }
         for challenge in challenges
     ]
+    _export_indicator_links(archive, region, plan_titles)
     archive["users"] = [
         {
             "username": user.get_username(),
@@ -331,6 +338,65 @@ def export_region(region: Region, *, max_file_bytes: int = MAX_FILE_BYTES) -> di
     ]
     archive["files_not_embedded"] = sorted(ex.skipped_files)
     return archive
+
+
+INDICATOR_SITE_FIELDS = ("created_at", "last_refreshed_at", "last_refresh_failed_at", "last_refresh_error")
+
+
+def _export_indicator_links(archive: dict, region: Region, plan_titles: dict) -> None:
+    """The links of the region's plans to indicators, by natural keys, and who those indicators
+    are. Not their values: public data shared by every region (the module's docstring)."""
+    links = IndicatorLink.objects.filter(
+        models.Q(priority_area__plan__region=region) | models.Q(key_objective__plan__region=region)
+    ).select_related("indicator", "priority_area", "key_objective")
+    rows = []
+    for link in links:
+        area, objective = link.priority_area, link.key_objective
+        rows.append(
+            {
+                **_plain(link),
+                "indicator": link.indicator.fingertips_id,
+                "priority_area": [plan_titles[area.plan_id], area.number] if area else None,
+                "key_objective": [plan_titles[objective.plan_id], objective.number] if objective else None,
+            }
+        )
+    archive["indicator_links"] = sorted(
+        rows,
+        key=lambda row: (
+            row["priority_area"] or ["", 0],
+            row["key_objective"] or ["", 0],
+            row["position"],
+            row["indicator"],
+        ),
+    )
+    indicators = {link.indicator.fingertips_id: link.indicator for link in links}
+    archive["indicators"] = [
+        _plain(indicators[fingertips_id], exclude=INDICATOR_SITE_FIELDS) for fingertips_id in sorted(indicators)
+    ]
+
+
+def _import_indicator_links(im: _Importer, archive: dict) -> None:
+    """The links back, each to its indicator found by Fingertips id (added when this portal does
+    not have it yet; one it has is left as it is)."""
+    indicators = {}
+    for data in archive.get("indicators", []):
+        indicator = Indicator.objects.filter(fingertips_id=data["fingertips_id"]).first()
+        if indicator is None:
+            indicator = Indicator(**_values(Indicator, data))
+            indicator.save()
+        indicators[indicator.fingertips_id] = indicator
+    for data in archive.get("indicator_links", []):
+        data = dict(data)
+        fingertips_id, area, objective = data.pop("indicator"), data.pop("priority_area"), data.pop("key_objective")
+        if fingertips_id not in indicators:
+            raise ArchiveError(f"The archive links the indicator {fingertips_id} but does not list it")
+        im.save(
+            IndicatorLink,
+            data,
+            indicator=indicators[fingertips_id],
+            priority_area=im.areas[tuple(area)] if area else None,
+            key_objective=im.objectives[tuple(objective)] if objective else None,
+        )
 
 
 def _export_plan(ex: _Exporter, plan: ActionPlan, plan_titles: dict, council) -> dict:
@@ -526,6 +592,8 @@ def _import_all(im: _Importer, archive: dict) -> Region:
         plan._builds_on_title = builds_on
         for area_data in areas:
             _import_priority_area(im, plan, area_data)
+    # Archives written before indicators existed have none.
+    _import_indicator_links(im, archive)
     for plan in plans.values():
         if plan._builds_on_title:
             plan.builds_on = plans[plan._builds_on_title]

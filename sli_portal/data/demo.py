@@ -16,6 +16,8 @@ functions that load it follow, one per part of the domain.
 - Loading is idempotent: every row is found by its natural key and saved only when a value
   differs, so a second run adds no row and no history. Run on a later day, it moves the dated
   rows to that day (and drops the active plan's updates and meetings that fall outside it).
+- Outcome indicators (`indicators.demo`): four real PHOF indicators with made-up values for England,
+  the region and its councils, labelled "illustrative" everywhere, linked to the active plan.
 - Snapshots (`snapshots.demo`): the 2022-2024 archive, the last three months published with their
   PDFs, and this month's draft.
 """
@@ -38,6 +40,8 @@ from django.utils.text import slugify
 from annual_reports import services as annual_reports
 from annual_reports.models import AnnualReport
 from case_studies.models import CaseStudy, CaseStudyAttachment, Topic
+from indicators.demo import load_demo_indicators
+from indicators.models import Indicator, IndicatorLink, IndicatorValue
 from peer_challenges.models import LgaAdviser, PeerChallenge, PeerTeamMember, Prompt, Recommendation
 from peer_challenges.models import Peer as PoolPeer
 from priorities.models import (
@@ -970,6 +974,8 @@ def load_demo(
         _load_peer_challenges(rows, councils, today)
         _load_network_part(rows, region, councils, users, today)
         _load_case_studies(rows, region, plan, councils, users, today)
+        # Before the snapshots and the annual report, which show them.
+        _load_indicators(rows, region, plan)
         # The archive runs two months past the plan's end: the May snapshot reports its last quarter.
         archive = (closed.start_date, closed.end_date + _days(61))
         load_demo_snapshots(region=region, today=today, render=render_snapshots, archive=archive)
@@ -981,12 +987,20 @@ def load_demo(
     return counts
 
 
+def _load_indicators(rows: _Rows, region: Region, plan: ActionPlan) -> None:
+    """Four real PHOF indicators with illustrative values, linked to the plan (indicators.demo)."""
+    created, changed = load_demo_indicators(region=region, plan=plan)
+    rows.created += created
+    rows.changed += changed
+
+
 def demo_counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
         for model in (
             Region, LocalAuthority, User, Membership, ActionPlan, PriorityArea, KeyObjective, QuarterlyUpdate,
             QuarterlyMeeting, MeetingAction, Project, Event, PeerChallenge, PeerTeamMember, Snapshot, Evidence,
+            Indicator, IndicatorValue, IndicatorLink,
         )
     }  # fmt: skip
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from annual_reports.models import AnnualReport
 from case_studies.models import CaseStudy, CaseStudyAttachment, Topic
+from indicators.models import Indicator, IndicatorLink
 from peer_challenges.models import FocusArea, Peer, PeerChallenge, PeerChallengeSettings, Prompt, Recommendation
 from priorities.leadership import hand_over
 from priorities.models import Evidence, Handover, KeyObjective, PriorityArea, QuarterlyUpdate
@@ -155,7 +156,7 @@ def test_the_archive_holds_every_part_of_the_region(demo):
     for part in (
         "memberships", "projects", "events", "snapshots", "subscribers", "peer_challenges", "users",
         "peer_challenge_settings", "peer_pool", "lga_advisers", "prompts", "case_studies", "topics",
-        "annual_reports", "snapshot_circulation_opt_outs",
+        "annual_reports", "snapshot_circulation_opt_outs", "indicators", "indicator_links",
     ):  # fmt: skip
         assert archive[part], part
     challenge = next(c for c in archive["peer_challenges"] if c["focus_areas"])
@@ -216,6 +217,31 @@ def test_an_archive_written_before_case_studies_still_imports(demo):
     wipe_region(demo, [user["username"] for user in archive["users"]])
     result = backup.import_region(json.loads(json.dumps(archive)))
     assert not CaseStudy.objects.filter(region=result.region).exists()
+
+
+def indicator_links() -> list[str]:
+    fields = ("indicator__fingertips_id", "key_objective__number", "priority_area__number", "target", "position")
+    return sorted(str(row) for row in IndicatorLink.objects.values_list(*fields))
+
+
+def test_indicator_links_come_back_by_fingertips_id_without_values(demo):
+    archive = backup.export_region(demo)
+    links = indicator_links()
+    assert links and len(archive["indicator_links"]) == len(links)
+    assert "values" not in str(archive["indicators"])  # public data, loaded again where the archive goes
+    wipe_region(demo, [user["username"] for user in archive["users"]])
+    Indicator.objects.filter(fingertips_id=41001).delete()  # a portal that does not have it yet
+    backup.import_region(json.loads(json.dumps(archive)))
+    assert indicator_links() == links
+    assert Indicator.objects.get(fingertips_id=41001).name == "Suicide rate"
+
+
+def test_an_archive_written_before_indicators_still_imports(demo):
+    archive = backup.export_region(demo)
+    del archive["indicators"], archive["indicator_links"]
+    wipe_region(demo, [user["username"] for user in archive["users"]])
+    result = backup.import_region(json.loads(json.dumps(archive)))
+    assert result.region.slug == "south-west" and not IndicatorLink.objects.exists()
 
 
 def test_an_archive_written_before_the_network_part_still_imports(demo):

@@ -353,3 +353,39 @@ def test_a_later_day_moves_the_demo_and_stays_idempotent(db):
         plan = active_plan()
         assert plan.start_date <= later <= plan.end_date
         assert not QuarterlyUpdate.objects.filter(key_objective__plan=plan, quarter__lt=plan.quarters[0]).exists()
+
+
+def test_the_demo_indicators_are_illustrative_linked_and_idempotent(db):
+    from indicators.models import ENGLAND_CODE, Indicator, IndicatorLink, IndicatorValue
+
+    load_demo_without_rendering()
+    values = sorted(IndicatorValue.objects.values_list(*[f.attname for f in IndicatorValue._meta.concrete_fields]))
+    output = load_demo_without_rendering()
+
+    assert "0 rows created, 0 changed, 0 deleted" in output
+    assert (
+        sorted(IndicatorValue.objects.values_list(*[f.attname for f in IndicatorValue._meta.concrete_fields])) == values
+    )
+    assert set(Indicator.objects.values_list("fingertips_id", "illustrative")) == {
+        (92443, True), (93088, True), (41001, True), (90366, True),
+    }  # fmt: skip
+    # England, the region and its fifteen councils, six periods (life expectancy by sex: twice).
+    assert IndicatorValue.objects.filter(indicator__fingertips_id=92443).count() == 17 * 6
+    assert IndicatorValue.objects.filter(indicator__fingertips_id=90366).count() == 17 * 6 * 2
+    dashboard = KeyObjective.objects.get(plan=active_plan(), number=16)
+    assert IndicatorLink.objects.filter(key_objective=dashboard).count() == 4
+    assert IndicatorLink.objects.filter(key_objective__plan=active_plan()).exclude(target="").exists()
+    # The comparison with England agrees with each value's confidence interval.
+    england = {
+        (row.indicator_id, row.period, row.sex): row.value
+        for row in IndicatorValue.objects.filter(area_code=ENGLAND_CODE)
+    }
+    for row in IndicatorValue.objects.exclude(area_code=ENGLAND_CODE).exclude(value=None).select_related("indicator"):
+        reference = england[(row.indicator_id, row.period, row.sex)]
+        if row.lower_ci > reference or row.upper_ci < reference:
+            assert row.compared_to_england in ("Better 95%", "Worse 95%"), row
+        else:
+            assert row.compared_to_england == "Similar", row
+    # The Isles of Scilly are too small for a suicide rate: suppressed, with a note.
+    scilly = IndicatorValue.objects.filter(indicator__fingertips_id=41001, area_code="E06000053")
+    assert all(row.value is None and row.value_note for row in scilly)
