@@ -155,3 +155,8 @@ class IndicatorLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.name} → {self.key_objective or self.priority_area}"
+
+    @property
+    def plan(self):
+        """The plan of the priority area or key objective (select_related them to read it)."""
+        return (self.key_objective or self.priority_area).plan

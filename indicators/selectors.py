@@ -24,13 +24,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from priorities.models import KeyObjective, PriorityArea
 from programmes.models import ActionPlan, LocalAuthority, Region
 
 from .models import ENGLAND_CODE, Indicator, IndicatorLink, IndicatorValue
 
+# The values table of an indicator page: one period, the region's councils and each breakdown.
+MAX_VALUE_ROWS = 500
 # How far back the trend chart and its table go.
 TREND_PERIODS = 10
 PERSONS = "Persons"
@@ -484,3 +486,55 @@ def plan_indicators(plan: ActionPlan, region: Region, *, public: bool = False) -
     """The panels of a whole plan, grouped by priority area and key objective; three queries
     whatever the size of the plan (one when nothing is linked)."""
     return group_panels(indicator_panels(plan_links(plan, public=public), region))
+
+
+# --- An indicator's own page -------------------------------------------------------------------
+
+
+def latest_values(indicator: Indicator, region: Region) -> tuple[list[IndicatorValue], bool]:
+    """England's, the region's and its councils' values for the latest period any of them has
+    (breakdowns by category left out); two queries, at most MAX_VALUE_ROWS rows. Also answers
+    whether rows were left out."""
+    councils = dict(
+        LocalAuthority.objects.filter(region=region, active=True).order_by("name").values_list("gss_code", "name")
+    )
+    order = {ENGLAND_CODE: 0, region.gss_code: 1} | {code: 2 + index for index, code in enumerate(councils)}
+    values = IndicatorValue.objects.filter(indicator=indicator, area_code__in=order, category_type="")
+    latest = values.aggregate(latest=Max("period_sortable"))["latest"]
+    if latest is None:
+        return [], False
+    rows = list(
+        values.filter(period_sortable=latest).order_by("area_code", "sex", "age", "period")[: MAX_VALUE_ROWS + 1]
+    )
+    rows.sort(key=lambda value: (order[value.area_code], value.sex != "Persons", value.sex, value.age))
+    for value in rows:
+        for name in ("value", "lower_ci", "upper_ci", "count", "denominator"):
+            setattr(value, f"{name}_text", number_text(getattr(value, name)))
+    return rows[:MAX_VALUE_ROWS], len(rows) > MAX_VALUE_ROWS
+
+
+def number_text(number: float | None) -> str:
+    """12.7, 13, 5,400,000: as Fingertips shows them, without a float's trailing zeros."""
+    if number is None:
+        return ""
+    if number.is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.3f}".rstrip("0").rstrip(".")
+
+
+def indicator_trend(indicator: Indicator, region: Region) -> IndicatorPanel:
+    """The indicator's panel for the region as if it were linked (no target): its trend chart and
+    table on the indicator's own page. Two queries."""
+    return indicator_panels([IndicatorLink(indicator=indicator)], region)[0]
+
+
+def region_links(indicator: Indicator, region: Region) -> list[IndicatorLink]:
+    """Where the region tracks the indicator: its links to the priority areas and key objectives
+    of the region's plans, newest plan first. One query."""
+    links = (
+        IndicatorLink.objects.filter(indicator=indicator)
+        .filter(Q(priority_area__plan__region=region) | Q(key_objective__plan__region=region))
+        .select_related("priority_area__plan", "key_objective__plan", "key_objective__priority_area")
+        .order_by("position", "id")
+    )
+    return sorted(links, key=lambda link: link.plan.start_date, reverse=True)

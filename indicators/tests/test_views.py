@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.importer import import_values
-from indicators.models import Indicator, IndicatorImport, IndicatorValue
+from indicators.models import Indicator, IndicatorImport, IndicatorLink, IndicatorValue
+from priorities.tests.factories import KeyObjectiveFactory
 from programmes.tests.factories import LocalAuthorityFactory
 from sli_portal.tests.helpers import PERSONAS
 
@@ -174,7 +175,8 @@ def test_the_indicator_page_shows_england_the_region_and_the_councils_for_the_la
 
     page = client.get(url("indicator_detail", SMOKING)).content.decode()
 
-    assert "Latest values: 2022" in page and ">2021<" not in page
+    latest_values = page[: page.index("Trend: South West")]
+    assert "Latest values: 2022" in latest_values and ">2021<" not in latest_values
     for area in ("England", "South West region (statistical)", "Cornwall", "Devon"):
         assert f'<th scope="row" class="govuk-table__header">{area}</th>' in page
     assert "Worse 95%" in page and "Better 95%" in page and "Similar" in page
@@ -255,8 +257,9 @@ def test_the_indicator_page_takes_a_fixed_number_of_queries(
     client.force_login(member)
 
     # session, user, region, the member's roles, the indicator, the region's councils, the latest
-    # period, its values, and the navigation's memberships and led priorities.
-    with django_assert_num_queries(10):
+    # period, its values, the trend's councils and values, the region's links, and the
+    # navigation's memberships and led priorities.
+    with django_assert_num_queries(13):
         response = client.get(url("indicator_detail", SMOKING))
 
     assert response.content.count(b'<th scope="row"') == 3 * scale  # the latest period's, one a council
@@ -356,3 +359,18 @@ def test_an_edit_without_a_name_is_a_form_error(client, coordinator, smoking):
     response = client.post(url("indicator_edit", SMOKING), {"name": "", "polarity": "lower", "area_type_id": "502"})
 
     assert "Enter the name of the indicator" in response.content.decode()
+
+
+def test_the_indicator_page_shows_the_trend_and_where_the_region_tracks_it(client, member, smoking, region):
+    for period in ("2021", "2022"):
+        import_values(file=io.StringIO(export(england_region_and_councils(period=period))), source="command")
+    objective = KeyObjectiveFactory(priority_area__plan__region=region, title="Reduce smoking")
+    IndicatorLink.objects.create(indicator=smoking, key_objective=objective, target="Below England by 2027")
+    client.force_login(member)
+
+    page = client.get(url("indicator_detail", SMOKING)).content.decode()
+
+    trend = page[page.index("Trend: South West") :]
+    assert "<svg" in trend and 'role="img"' in trend
+    assert ">2021<" in trend and ">2022<" in trend
+    assert f"Key Objective {objective.number}: Reduce smoking" in trend and "target Below England by 2027" in trend

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from programmes.access import get_region_for_user
-from programmes.models import LocalAuthority, Region
 
+from .. import selectors
+from ..charts import trend_chart_svg
 from ..forms import IndicatorForm
-from ..models import ENGLAND_CODE, Indicator, IndicatorValue
+from ..models import Indicator, IndicatorValue
 from ..tasks import queue_refresh
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 PER_PAGE = 50
-# The values table of an indicator page: one period, the region's councils and each breakdown.
-MAX_VALUE_ROWS = 500
 
 
 @require_GET
@@ -43,48 +42,21 @@ def _get_indicator(request: HttpRequest, slug: str, fingertips_id: int, *, need:
     return region, access, get_object_or_404(Indicator, fingertips_id=fingertips_id)
 
 
-def latest_values(indicator: Indicator, region: Region) -> tuple[list[IndicatorValue], bool]:
-    """England's, the region's and its councils' values for the latest period any of them has
-    (breakdowns by category left out); two queries, at most MAX_VALUE_ROWS rows. Also answers
-    whether rows were left out."""
-    councils = dict(
-        LocalAuthority.objects.filter(region=region, active=True).order_by("name").values_list("gss_code", "name")
-    )
-    order = {ENGLAND_CODE: 0, region.gss_code: 1} | {code: 2 + index for index, code in enumerate(councils)}
-    values = IndicatorValue.objects.filter(indicator=indicator, area_code__in=order, category_type="")
-    latest = values.aggregate(latest=Max("period_sortable"))["latest"]
-    if latest is None:
-        return [], False
-    rows = list(
-        values.filter(period_sortable=latest).order_by("area_code", "sex", "age", "period")[: MAX_VALUE_ROWS + 1]
-    )
-    rows.sort(key=lambda value: (order[value.area_code], value.sex != "Persons", value.sex, value.age))
-    for value in rows:
-        for name in ("value", "lower_ci", "upper_ci", "count", "denominator"):
-            setattr(value, f"{name}_text", number_text(getattr(value, name)))
-    return rows[:MAX_VALUE_ROWS], len(rows) > MAX_VALUE_ROWS
-
-
-def number_text(number: float | None) -> str:
-    """12.7, 13, 5,400,000: as Fingertips shows them, without a float's trailing zeros."""
-    if number is None:
-        return ""
-    if number.is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.3f}".rstrip("0").rstrip(".")
-
-
 @require_GET
 def indicator_detail(request: HttpRequest, slug: str, fingertips_id: int) -> HttpResponse:
     region, access, indicator = _get_indicator(request, slug, fingertips_id)
-    values, truncated = latest_values(indicator, region)
+    values, truncated = selectors.latest_values(indicator, region)
+    trend = selectors.indicator_trend(indicator, region)
     context = {
         "region": region,
         "access": access,
         "indicator": indicator,
         "values": values,
         "truncated": truncated,
-        "max_value_rows": MAX_VALUE_ROWS,
+        "max_value_rows": selectors.MAX_VALUE_ROWS,
+        "trend": trend,
+        "chart": trend_chart_svg(trend, element_id="indicator-trend-chart"),
+        "region_links": selectors.region_links(indicator, region),
     }
     return render(request, "indicators/indicator_detail.html", context)
 
