@@ -31,8 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from programmes.management.commands.import_local_authorities import REGION_CODES
-from programmes.models import LocalAuthority, Region
+from programmes.models import REGION_CODES, LocalAuthority, Region
 
 from .models import ENGLAND_CODE, Indicator, IndicatorImport, IndicatorValue
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from priorities.models import KeyObjective, PriorityArea
 from programmes.models import Region
@@ -132,6 +133,8 @@ class IndicatorLink(models.Model):
     target = models.CharField(max_length=200, blank=True, help_text="For example: below England by 2027")
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who linked, retargeted or unlinked it: the region's audit log shows it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]

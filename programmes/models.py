@@ -41,6 +41,20 @@ def validate_logo(file) -> None:
         raise ValidationError("The logo must be smaller than 200 KB")
 
 
+# The ONS codes of England's nine regions, by their lowercased ONS names.
+REGION_CODES = {
+    "north east": "E12000001",
+    "north west": "E12000002",
+    "yorkshire and the humber": "E12000003",
+    "east midlands": "E12000004",
+    "west midlands": "E12000005",
+    "east of england": "E12000006",
+    "london": "E12000007",
+    "south east": "E12000008",
+    "south west": "E12000009",
+}
+
+
 class Region(models.Model):
     """An ADPH regional network of Directors of Public Health."""
 

@@ -77,7 +77,7 @@ def link_priority_area(request: HttpRequest, slug: str, priority_area_id: int) -
 
 def _link_form(request, region: Region, target) -> HttpResponse:
     search = request.GET.get("q", "")[:100]
-    form = LinkIndicatorForm(request.POST or None, search=search)
+    form = LinkIndicatorForm(request.POST if request.method == "POST" else None, search=search)
     if request.method == "POST" and form.is_valid():
         on = {"key_objective": target} if isinstance(target, KeyObjective) else {"priority_area": target}
         try:
@@ -109,7 +109,7 @@ def _link_form(request, region: Region, target) -> HttpResponse:
 def link_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     region, _access = get_region_for_user(request, slug, need="coordinate")
     link = _link(region, pk)
-    form = LinkTargetForm(request.POST or None, initial={"target": link.target})
+    form = LinkTargetForm(request.POST if request.method == "POST" else None, initial={"target": link.target})
     if request.method == "POST" and form.is_valid():
         try:
             services.change_target(link=link, target=form.cleaned_data["target"], by=request.user)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import capfirst
 
+from indicators.models import IndicatorLink
 from peer_challenges.models import PeerChallenge
 from priorities.models import KeyObjective, QuarterlyUpdate
 from programmes.access import RegionAccess, SignInRequired
@@ -51,7 +52,8 @@ class AuditKind:
     slug: str
     label: str
     model: type[models.Model]
-    region_path: str  # lookup from the historical row to its Region
+    # Lookup from the historical row to its Region; several when it reaches it by different paths.
+    region_path: str | tuple[str, ...]
     select_related: tuple[str, ...] = ()
     readers: str = COORDINATORS_AND_SLI_LEADS
 
@@ -80,6 +82,11 @@ def _describe_challenge(record) -> str:
     return f"{dict(PeerChallenge.Kind.choices).get(record.kind, record.kind)}, {council}"
 
 
+def _describe_indicator_link(record) -> str:
+    on = f"Key Objective {record.key_objective.number}" if record.key_objective else str(record.priority_area or "")
+    return f"{record.indicator.name if record.indicator else 'Indicator'} on {on or 'a removed item'}"
+
+
 DESCRIBE = {
     "plan": lambda record: record.title,
     "objective": lambda record: f"Key Objective {record.number}: {record.title}",
@@ -90,6 +97,7 @@ DESCRIBE = {
     "invitation": lambda record: f"Invitation of {person(record.user)}",
     "region": lambda record: f"Settings of {record.name}",
     "second-factor": lambda record: f"Two-factor sign-in of {person(record.user)} reset",
+    "indicator-link": _describe_indicator_link,
 }
 
 # The allow-list of the URL's <kind>: nothing else can be audited through the portal.
@@ -104,6 +112,13 @@ KINDS: dict[str, AuditKind] = {
         AuditKind("membership", "Membership", Membership, "region", ("user",), readers=COORDINATORS),
         AuditKind("invitation", "Invitation", Invitation, "region", ("user",), readers=COORDINATORS),
         AuditKind("region", "Region settings", Region, "id"),
+        AuditKind(
+            "indicator-link",
+            "Indicator link",
+            IndicatorLink,
+            ("priority_area__plan__region", "key_objective__plan__region"),
+            ("indicator", "key_objective", "priority_area"),
+        ),
         AuditKind("second-factor", "Two-factor reset", SecondFactorReset, "region", ("user",), readers=COORDINATORS),
     )
 }
@@ -181,8 +196,12 @@ def region_history(kind: AuditKind, region: Region):
 
 
 def _rows(kind: AuditKind, region: Region):
+    paths = (kind.region_path,) if isinstance(kind.region_path, str) else kind.region_path
+    in_region = Q()
+    for path in paths:
+        in_region |= Q(**{path: region.pk})
     return (
-        kind.history.filter(**{kind.region_path: region.pk})
+        kind.history.filter(in_region)
         .select_related("history_user", *kind.select_related)
         .order_by("-history_date", "-history_id")
     )

@@ -9,6 +9,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from indicators.models import IndicatorLink
+from indicators.tests.factories import IndicatorFactory
 from peer_challenges.tests.factories import PeerChallengeFactory
 from priorities.models import KeyObjective
 from priorities.tests.factories import KeyObjectiveFactory, QuarterlyUpdateFactory
@@ -321,3 +323,35 @@ def test_entries_name_the_system_when_no_one_acted(region, plan):
     assert [entry.who for entry in entries] == ["System", "System"]
     assert [entry.action for entry in entries] == ["Changed", "Created"]
     assert ActionPlan.objects.count() == 1
+
+
+def test_linking_retargeting_and_unlinking_an_indicator_are_in_the_region_log(client, region, coordinator, priority_1):
+    objective = KeyObjectiveFactory(priority_area=priority_1, number=9, title="Tobacco control")
+    smoking = IndicatorFactory(fingertips_id=92443, name="Smoking prevalence in adults (18+)")
+    client.force_login(coordinator)
+    client.post(
+        reverse("indicator_link_objective", args=[region.slug, objective.pk]),
+        {"indicator": smoking.pk, "target": "Below England by 2027"},
+    )
+    link = IndicatorLink.objects.get()
+    client.post(reverse("indicator_link_edit", args=[region.slug, link.pk]), {"target": "Below 10% by 2028"})
+    client.post(reverse("indicator_link_delete", args=[region.slug, link.pk]))
+    assert not IndicatorLink.objects.exists()
+
+    page = client.get(reverse("audit_region", args=[region.slug]), {"kind": "indicator-link"}).content.decode()
+
+    assert page.count("Smoking prevalence in adults (18+) on Key Objective 9") == 3
+    assert "Below England by 2027" in page and "Below 10% by 2028" in page
+    assert coordinator.get_full_name() in page
+
+
+def test_the_region_log_leaves_out_other_regions_indicator_links(client, region, coordinator, other_region):
+    theirs = KeyObjectiveFactory(priority_area__plan__region=other_region, number=3)
+    IndicatorLink.objects.create(indicator=IndicatorFactory(name="Their indicator"), key_objective=theirs)
+    ours = KeyObjectiveFactory(priority_area__plan__region=region, number=4)
+    IndicatorLink.objects.create(indicator=IndicatorFactory(name="Our indicator"), priority_area=ours.priority_area)
+    client.force_login(coordinator)
+
+    page = client.get(reverse("audit_region", args=[region.slug]), {"kind": "indicator-link"}).content.decode()
+
+    assert "Our indicator on Priority" in page and "Their indicator" not in page

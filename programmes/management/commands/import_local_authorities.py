@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from programmes.models import LocalAuthority, Region
+from programmes.models import REGION_CODES, LocalAuthority, Region
 
 REQUIRED_COLUMNS = ("gss_code", "name", "region", "type")
 
@@ -34,19 +34,6 @@ KINDS = {
     "metropolitan district": LocalAuthority.Kind.METROPOLITAN_DISTRICT,
     "london borough": LocalAuthority.Kind.LONDON_BOROUGH,
     "city corporation": LocalAuthority.Kind.CITY_CORPORATION,
-}
-
-# The ONS codes of England's nine regions, for regions the file names that do not exist yet.
-REGION_CODES = {
-    "north east": "E12000001",
-    "north west": "E12000002",
-    "yorkshire and the humber": "E12000003",
-    "east midlands": "E12000004",
-    "west midlands": "E12000005",
-    "east of england": "E12000006",
-    "london": "E12000007",
-    "south east": "E12000008",
-    "south west": "E12000009",
 }
 
 ACTIVE_VALUES = {"": True, "yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
