@@ -59,9 +59,10 @@ ci:
 clean:
 	rm -rf $(VENV) var
 
-# Benchmarks (bench/bench.py): two databases under a temporary VAR_DIR (demo + generated data at
-# scale 1 and 10), page timings and query counts, wrk against gunicorn on 127.0.0.1, snapshot
-# renders; prints the table. wrk comes from Debian, installed only when missing.
+# Benchmarks (bench/bench.py): throw-away databases on SQLite and PostgreSQL (demo + generated data
+# at scale 1, 10 and 10 with 3x history), page timings and query counts, wrk against gunicorn on
+# 127.0.0.1, snapshot renders and a Celery worker pool (Redis db 12); prints the tables. Parts:
+# BENCH_ARGS="--only pages,load,render,pg". wrk comes from Debian, installed only when missing.
 bench: install
 	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wrk; }

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programmes.access import readable_regions
@@ -165,6 +166,23 @@ def cycle_status(local_authority: LocalAuthority, *, today: datetime.date | None
     return council_cycle_of(local_authority, today=today).status
 
 
+def cycle_candidates(council_ids: list[int], *, cycle_kinds: Iterable[str], today: datetime.date) -> QuerySet:
+    """The councils' challenges that `council_cycle` can pick, by on-site start: of the kinds
+    that count, those whose visit ends today or later (booked ones among them) and each
+    council's latest held visit (ties included). Older visits change no cycle: a council with
+    twenty years of history reads as few rows as one with four."""
+    counting = PeerChallenge.objects.filter(local_authority__in=council_ids, kind__in=list(cycle_kinds)).annotate(
+        visit_end=Coalesce("onsite_end", "onsite_start")
+    )
+    latest_held = (
+        counting.filter(local_authority=OuterRef("local_authority"), visit_end__lt=today)
+        .exclude(stage__in=NOT_HELD_STAGES)
+        .order_by("-visit_end")
+        .values("visit_end")[:1]
+    )
+    return counting.filter(Q(visit_end__gte=today) | Q(visit_end=Subquery(latest_held))).order_by("onsite_start")
+
+
 def region_cycle_statuses(
     region: Region,
     *,
@@ -175,7 +193,8 @@ def region_cycle_statuses(
     """Every (active) council of the region with its cycle, by council name.
 
     Three queries whatever the number of councils: the region's settings (unless `timetable`
-    gives them), the councils, then all their challenges.
+    gives them), the councils, then the challenges their cycles are read from
+    (`cycle_candidates`), as many whatever the length of their history.
     """
     today = _today(today)
     cycle_kinds = (timetable or PeerChallengeSettings.for_region(region)).cycle_kinds
@@ -183,7 +202,7 @@ def region_cycle_statuses(
         region.local_authorities.all() if include_inactive else region.local_authorities.filter(active=True)
     )
     by_council: dict[int, list[PeerChallenge]] = defaultdict(list)
-    challenges = PeerChallenge.objects.filter(local_authority__in=[c.pk for c in councils]).order_by("onsite_start")
+    challenges = cycle_candidates([c.pk for c in councils], cycle_kinds=cycle_kinds, today=today)
     for challenge in challenges:
         by_council[challenge.local_authority_id].append(challenge)
     cycles = []

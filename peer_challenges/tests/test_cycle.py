@@ -7,6 +7,8 @@ import pytest
 from peer_challenges.models import PeerChallenge, add_months
 from peer_challenges.services import (
     add_years,
+    council_cycle_of,
+    cycle_candidates,
     cycle_status,
     milestones_between,
     region_cycle_statuses,
@@ -155,6 +157,22 @@ def test_region_cycle_statuses_reads_in_three_queries(region, django_assert_num_
     with django_assert_num_queries(3):
         cycles = region_cycle_statuses(region, today=D(2024, 12, 1))
         [c.last_challenge.local_authority.name for c in cycles]
+
+
+def test_the_region_reads_only_each_councils_latest_held_visit_and_those_ahead(region, council):
+    today = D(2024, 12, 1)
+    for year in (2008, 2012, 2016):
+        _visit(council, D(year, 5, 1))
+    latest = _visit(council, D(2020, 10, 6))
+    _visit(council, D(2023, 3, 1), kind=Kind.PUBLIC_HEALTH)  # not a kind the cycle counts
+    _visit(council, D(2024, 6, 1), stage=Stage.CANCELLED)  # later, but never held
+    booked = _visit(council, D(2025, 3, 6), stage=Stage.SCOPING)
+    read = list(cycle_candidates([council.pk], cycle_kinds=PeerChallenge.LGA_KINDS, today=today))
+    assert read == [latest, booked]
+    # …and the cycle is the one read from every challenge of the council.
+    [cycle] = region_cycle_statuses(region, today=today)
+    assert cycle == council_cycle_of(council, today=today)
+    assert (cycle.status, cycle.last_challenge, cycle.next_booked) == ("booked", latest, booked)
 
 
 def test_milestones_between_lists_the_regions_dates_in_order(region, council, other_region):

@@ -8,6 +8,14 @@ years (two closed, one active) of 5 priority areas × 4 key objectives, their qu
 meeting per priority area with its actions, upcoming events, about 75 peer challenges and 36
 monthly snapshots (35 published, this month's a draft).
 
+`history=N` (default 1, the above) gives each region N times that past, to measure how the pages
+grow with it: each further unit adds, before the oldest, two closed plans with their priority
+areas, objectives and updates, as many quarterly meetings as the active plan has (in the last
+quarters of the later of the two, with their actions: most done, some left open and long past
+due), 36 earlier months of published snapshots and 75 earlier peer challenges. The active plan,
+its meetings and everything of the first unit are the same whatever N: the further units draw
+from a generator of their own.
+
 Deterministic: one seeded random generator drives every choice, and dates are relative to
 `today`, so the same scale on the same day gives the same rows. Rows are written with
 bulk_create, which skips model history (generated rows have none to keep) and takes seconds.
@@ -20,7 +28,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -116,16 +124,20 @@ def _at(day: datetime.date, hour: int = 12) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
 
 
-def generate_scale_data(*, scale: int, today: datetime.date | None = None, regions: int | None = None) -> dict:
-    """Generate `regions_for_scale(scale)` regions (or `regions`) in one transaction; return the
-    number of rows of each model created."""
+def generate_scale_data(
+    *, scale: int, today: datetime.date | None = None, regions: int | None = None, history: int = 1
+) -> dict:
+    """Generate `regions_for_scale(scale)` regions (or `regions`) with `history` times the past,
+    in one transaction; return the number of rows of each model created."""
+    if history < 1:
+        raise ValueError("history is at least 1")
     today = today or timezone.localdate()
     count = regions if regions is not None else regions_for_scale(scale)
     context = _Context(random.Random(SEED), today, _at(today), make_password(settings.DEMO_PASSWORD))
     created: dict[str, int] = {}
     with transaction.atomic():
         for index, seed in enumerate(REGIONS[:count]):
-            for name, rows in _generate_region(context, index, *seed).items():
+            for name, rows in _generate_region(context, index, *seed, history=history).items():
                 created[name] = created.get(name, 0) + rows
     return created
 
@@ -173,7 +185,9 @@ def delete_scale_data() -> None:
             queryset._raw_delete(queryset.db)
 
 
-def _generate_region(context: _Context, index: int, slug: str, name: str, gss_code: str, network: str) -> dict:
+def _generate_region(
+    context: _Context, index: int, slug: str, name: str, gss_code: str, network: str, *, history: int = 1
+) -> dict:
     region = Region.objects.create(
         slug=slug,
         name=name,
@@ -195,7 +209,10 @@ def _generate_region(context: _Context, index: int, slug: str, name: str, gss_co
     plans = _plans(context, region, network)
     areas, objectives = _priorities(context, plans, users)
     updates = _updates(context, plans, objectives, users)
-    meetings, actions = _meetings(context, plans[-1], areas, users)
+    active = plans[-1]
+    current = Quarter.from_date(context.today)
+    meeting_quarters = [quarter for quarter in active.quarters if quarter < current]
+    meetings, actions = _meetings(context, active, areas, users, meeting_quarters)
     events = Event.objects.bulk_create(
         Event(
             region=region,
@@ -207,7 +224,7 @@ def _generate_region(context: _Context, index: int, slug: str, name: str, gss_co
     )
     challenges = _peer_challenges(context, councils)
     snapshots = _snapshots(context, region)
-    return {
+    created = {
         "Region": 1,
         "LocalAuthority": len(councils),
         "User": len(users),
@@ -218,6 +235,53 @@ def _generate_region(context: _Context, index: int, slug: str, name: str, gss_co
         "QuarterlyMeeting": meetings,
         "MeetingAction": actions,
         "Event": len(events),
+        "PeerChallenge": challenges,
+        "Snapshot": snapshots,
+    }
+    if history > 1:
+        # A generator of the region's own, so the first unit's rows (drawn above) and every
+        # other region's are the same whatever the history.
+        past = replace(context, rng=random.Random(f"{SEED}:{slug}:history"))
+        rows = _history(
+            past, region, network, plans[0], users, councils, units=history - 1, meetings=len(meeting_quarters)
+        )
+        for model, count in rows.items():
+            created[model] += count
+    return created
+
+
+def _history(
+    context: _Context, region: Region, network: str, oldest: ActionPlan, users, councils, *, units: int, meetings: int
+) -> dict:
+    """`units` more units of the past before `oldest` (see the module's docstring); `meetings`
+    is the number of quarters each priority area met in under the active plan."""
+    current = Quarter.from_date(context.today).year
+    # Oldest first, so each plan builds on the one before; the first unit's oldest plan then
+    # builds on the latest of them.
+    first_years = sorted(current - 7 - 6 * unit + offset for unit in range(1, units + 1) for offset in (0, 3))
+    plans = _plans(context, region, network, first_years=first_years, active=False)
+    oldest.builds_on = plans[-1]
+    oldest.save(update_fields=["builds_on"])
+    areas, objectives = _priorities(context, plans, users)
+    updates = _updates(context, plans, objectives, users)
+    meeting_count = action_count = 0
+    for later in plans[1::2]:  # the later plan of each unit
+        quarters = later.quarters[-meetings:] if meetings else []
+        made, actions = _meetings(context, later, areas, users, quarters)
+        meeting_count += made
+        action_count += actions
+    challenges = snapshots = 0
+    for unit in range(1, units + 1):
+        # Six rounds of two years per unit: the unit's challenges start twelve years earlier.
+        challenges += _peer_challenges(context, councils, first_round=6 * unit)
+        snapshots += _snapshots(context, region, first_month_back=SNAPSHOT_MONTHS * unit)
+    return {
+        "ActionPlan": len(plans),
+        "PriorityArea": len(areas),
+        "KeyObjective": len(objectives),
+        "QuarterlyUpdate": updates,
+        "QuarterlyMeeting": meeting_count,
+        "MeetingAction": action_count,
         "PeerChallenge": challenges,
         "Snapshot": snapshots,
     }
@@ -251,20 +315,25 @@ def _users(context: _Context, region: Region, slug: str, councils) -> dict[str, 
     return {key: user for user, (key, _) in zip(users, roles, strict=True)}
 
 
-def _plans(context: _Context, region: Region, network: str) -> list[ActionPlan]:
-    """Two closed three-year plans and the active one, which started a year before this one."""
+def _plans(
+    context: _Context, region: Region, network: str, *, first_years: list[int] | None = None, active: bool = True
+) -> list[ActionPlan]:
+    """Three-year plans starting in `first_years`, oldest first, each building on the one before:
+    by default two closed ones and the active one, which started a year before this one; all
+    closed when not `active`."""
     current = Quarter.from_date(context.today).year
+    first_years = first_years or [current - 7, current - 4, current - 1]
     plans: list[ActionPlan] = []
-    for number, first_year in enumerate((current - 7, current - 4, current - 1)):
+    for number, first_year in enumerate(first_years):
         start = Quarter(first_year, 1).start_date
         end = Quarter(first_year + PLAN_YEARS - 1, 4).end_date
-        active = number == 2
+        is_active = active and number == len(first_years) - 1
         plan = ActionPlan.objects.create(
             region=region,
             title=f"{network} SLI Action Plan {start.year}-{end.year}",
             start_date=start,
             end_date=end,
-            status=ActionPlan.Status.ACTIVE if active else ActionPlan.Status.CLOSED,
+            status=ActionPlan.Status.ACTIVE if is_active else ActionPlan.Status.CLOSED,
             approved_on=start - datetime.timedelta(days=45),
             builds_on=plans[-1] if plans else None,
             intro="Generated for the national-scale benchmark.",
@@ -357,14 +426,12 @@ def _updates(context: _Context, plans, objectives, users) -> int:
     return len(rows)
 
 
-def _meetings(context: _Context, plan: ActionPlan, areas, users) -> tuple[int, int]:
-    """A meeting per priority area of the active plan and past quarter, two actions each."""
-    current = Quarter.from_date(context.today)
+def _meetings(context: _Context, plan: ActionPlan, areas, users, quarters: list[Quarter]) -> tuple[int, int]:
+    """A meeting per priority area of `plan` and quarter of `quarters`, two actions each: most of
+    those past due done, the others left open."""
     meetings = []
     for area in (a for a in areas if a.plan_id == plan.pk):
-        for quarter in plan.quarters:
-            if quarter >= current:
-                break
+        for quarter in quarters:
             day = quarter.start_date + datetime.timedelta(days=40 + area.number)
             meetings.append(
                 QuarterlyMeeting(
@@ -396,16 +463,17 @@ def _meetings(context: _Context, plan: ActionPlan, areas, users) -> tuple[int, i
     return len(meetings), len(actions)
 
 
-def _peer_challenges(context: _Context, councils) -> int:
+def _peer_challenges(context: _Context, councils, *, first_round: int = 0) -> int:
     """About four challenges a council over the last twelve years: the cycle's corporate and
-    finance ones every four to six years (the latest possibly booked ahead), and others."""
+    finance ones every four to six years (the latest possibly booked ahead), and others.
+    `first_round` (of two years each) moves them further into the past."""
     rng = context.rng
     today = context.today
     rows = []
     kinds = (PeerChallenge.Kind.PUBLIC_HEALTH, PeerChallenge.Kind.ADULT_SOCIAL_CARE, PeerChallenge.Kind.OTHER)
     for position in range(CHALLENGES_PER_REGION):
         council = councils[position % len(councils)]
-        round_ = position // len(councils)  # 0 most recent … 4 oldest
+        round_ = first_round + position // len(councils)  # 0 most recent … 4 oldest
         kind = PeerChallenge.Kind.CORPORATE if round_ % 2 == 0 else rng.choice((PeerChallenge.Kind.FINANCE, *kinds))
         start = today - datetime.timedelta(days=rng.randint(365 * (2 * round_) + 30, 365 * (2 * round_ + 3)))
         if round_ == 0 and rng.random() < 0.15:
@@ -439,11 +507,12 @@ def _peer_challenges(context: _Context, councils) -> int:
     return len(rows)
 
 
-def _snapshots(context: _Context, region: Region) -> int:
-    """36 monthly snapshots up to this month: the past ones published (without files), this one a draft."""
+def _snapshots(context: _Context, region: Region, *, first_month_back: int = 0) -> int:
+    """36 monthly snapshots up to this month: the past ones published (without files), this one a
+    draft; or the 36 months before `first_month_back` months ago, all published."""
     this_month = context.today.replace(day=1)
     rows = []
-    for back in range(SNAPSHOT_MONTHS - 1, -1, -1):
+    for back in range(first_month_back + SNAPSHOT_MONTHS - 1, first_month_back - 1, -1):
         month = add_months(this_month, -back)
         published = back > 0
         rows.append(

@@ -2,12 +2,13 @@
 
 import datetime
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from peer_challenges.models import PeerChallenge
-from priorities.models import KeyObjective, QuarterlyUpdate
+from priorities.models import KeyObjective, MeetingAction, QuarterlyMeeting, QuarterlyUpdate
 from programmes.access import readable_regions
 from programmes.models import ActionPlan, LocalAuthority, Region
 from sli_portal.data.scale import REGIONS, delete_scale_data, generate_scale_data, regions_for_scale
@@ -98,3 +99,81 @@ def test_the_national_board_reads_only_the_generated_regions_that_share_and_a_co
     Region.objects.filter(slug="north-east").update(share_workspace_with_national_board=True)
     assert list(readable_regions(national).values_list("slug", flat=True)) == ["north-east"]
     assert list(readable_regions(coordinator).values_list("slug", flat=True)) == ["south-west"]
+
+
+def _past_rows(region: Region) -> dict:
+    """What --history multiplies: the past plans and their updates, meetings and actions, the
+    published snapshots and the peer challenges."""
+    closed = ActionPlan.objects.filter(region=region, status="closed")
+    return {
+        "plans": closed.count(),
+        "updates": QuarterlyUpdate.objects.filter(key_objective__plan__in=closed).count(),
+        "meetings": QuarterlyMeeting.objects.filter(priority_area__plan__region=region).count(),
+        "actions": MeetingAction.objects.filter(meeting__priority_area__plan__region=region).count(),
+        "snapshots": Snapshot.objects.published().filter(region=region).count() + 1,  # with this month's draft
+        "challenges": PeerChallenge.objects.filter(local_authority__region=region).count(),
+    }
+
+
+def test_three_times_the_history_has_three_times_the_past():
+    generate_scale_data(scale=1, today=DAY)
+    once = _past_rows(Region.objects.get(slug="north-east"))
+    delete_scale_data()
+    generate_scale_data(scale=1, today=DAY, history=3)
+    thrice = _past_rows(Region.objects.get(slug="north-east"))
+    assert thrice == {name: 3 * count for name, count in once.items()}
+    assert once["plans"] == 2 and once["meetings"] > 0
+
+
+def test_more_history_keeps_one_active_plan_and_adds_only_older_rows():
+    generate_scale_data(scale=1, today=DAY, history=3)
+    region = Region.objects.get(slug="north-east")
+    plans = list(ActionPlan.objects.filter(region=region).order_by("start_date"))
+    assert [plan.status for plan in plans] == ["closed"] * 6 + ["active"]
+    # Each plan builds on the one before it, and ends before the next starts.
+    assert [plan.builds_on for plan in plans] == [None, *plans[:-1]]
+    assert all(earlier.end_date < later.start_date for earlier, later in pairwise(plans))
+    assert not Snapshot.objects.filter(region=region, month__gt=DAY).exists()
+    assert Snapshot.objects.filter(region=region, state="draft").count() == 1
+    assert not QuarterlyMeeting.objects.filter(priority_area__plan__region=region, starts_at__date__gte=DAY).exists()
+    # Old plans keep some actions open long past their due date: the dashboard lists only the
+    # active plan's (sli_portal/tests/test_history_growth.py).
+    assert MeetingAction.objects.filter(
+        meeting__priority_area__plan__region=region,
+        meeting__priority_area__plan__status="closed",
+        done_at=None,
+        due_date__lt=DAY,
+    ).exists()
+
+
+def test_more_history_leaves_the_first_unit_as_it_was():
+    generate_scale_data(scale=1, regions=2, today=DAY)
+    once = _fingerprint()
+    delete_scale_data()
+    generate_scale_data(scale=1, regions=2, today=DAY, history=2)
+    twice = _fingerprint()
+    # The rows of history 1 are all there, drawn the same way: the further unit only adds.
+    assert set(once["plans"]) <= set(twice["plans"])
+    assert set(once["challenges"]) <= set(twice["challenges"])
+    assert set(once["snapshots"]) <= set(twice["snapshots"])
+    assert set(once["objectives"]) <= set(twice["objectives"])
+
+
+def test_the_same_history_on_the_same_day_generates_the_same_rows():
+    generate_scale_data(scale=1, today=DAY, history=2)
+    first = _fingerprint()
+    delete_scale_data()
+    generate_scale_data(scale=1, today=DAY, history=2)
+    assert _fingerprint() == first
+
+
+def test_the_command_takes_the_history():
+    out = StringIO()
+    call_command("generate_scale_data", "--scale", "1", "--history", "2", stdout=out)
+    assert "at scale 1, history 2" in out.getvalue()
+    assert ActionPlan.objects.filter(status="closed").count() == 4
+
+
+def test_the_command_refuses_a_history_out_of_range():
+    with pytest.raises(CommandError, match="history from 1 to 10"):
+        call_command("generate_scale_data", "--history", "0", stdout=StringIO())
