@@ -25,6 +25,7 @@ from django.utils import timezone
 from priorities.models import KeyObjective, PriorityArea
 from programmes.models import ActionPlan, LocalAuthority, Region
 
+from .importer import VALUE_FIELDS
 from .models import ENGLAND_CODE, Indicator, IndicatorLink, IndicatorValue
 from .selectors import AreaValue, compare_with_england
 
@@ -99,19 +100,6 @@ LINKS = (
 )
 
 ENGLAND_POPULATION = 57_100_000
-VALUE_FIELDS = (
-    "area_name",
-    "area_type",
-    "period_sortable",
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "count",
-    "denominator",
-    "value_note",
-    "recent_trend",
-    "compared_to_england",
-)
 
 
 def _population(code: str) -> int:
