@@ -844,17 +844,18 @@ def main() -> int:
             render["loadavg"] = _loadavg()
             for which in ("demo", "long"):
                 render[which] = _child(built["sqlite"]["s1"], "render", "--which", which, "--runs", str(args.runs))
-            # The pool on PostgreSQL when it is measured (two workers write at once), else SQLite.
-            database = built["pg" if "pg" in built else "sqlite"]["s10"]
-            print(f"Nine snapshots by a worker pool on {ENGINES[database.engine]}…", file=sys.stderr)
-            render["pool"] = _child(
-                database,
-                "pool",
-                "--workers",
-                str(args.workers),
-                **_production_env(database, REDIS_URL=args.redis_url),
-            )
-            render["pool"]["database"] = ENGINES[database.engine]
+            # The pool needs PostgreSQL: two workers writing at once lock SQLite's file.
+            if "pg" in built:
+                database = built["pg"]["s10"]
+                print(f"Nine snapshots by a worker pool on {ENGINES[database.engine]}…", file=sys.stderr)
+                pool_env = _production_env(database, REDIS_URL=args.redis_url)
+                # Production settings read static files through the manifest: `load` may not have run.
+                collect = [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"]
+                subprocess.run(collect, cwd=ROOT, env=pool_env, check=True)
+                render["pool"] = _child(database, "pool", "--workers", str(args.workers), **pool_env)
+                render["pool"]["database"] = ENGINES[database.engine]
+            else:
+                print("The worker pool is measured on PostgreSQL only: add pg to --only.", file=sys.stderr)
     finally:
         if not args.keep:
             if "pg" in built:
