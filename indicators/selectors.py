@@ -29,6 +29,7 @@ from django.db.models import Max, Q, QuerySet
 from priorities.models import KeyObjective, PriorityArea
 from programmes.models import ActionPlan, LocalAuthority, Region
 
+from .importer import VALUE_FIELDS as IMPORTED_FIELDS
 from .models import ENGLAND_CODE, Indicator, IndicatorLink, IndicatorValue
 
 # The values table of an indicator page: one period, the region's councils and each breakdown.
@@ -38,25 +39,8 @@ TREND_PERIODS = 10
 PERSONS = "Persons"
 NO_DATA = "No data"
 
-VALUE_FIELDS = (
-    "indicator_id",
-    "area_code",
-    "area_name",
-    "period",
-    "period_sortable",
-    "sex",
-    "age",
-    "category_type",
-    "category",
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "count",
-    "denominator",
-    "value_note",
-    "recent_trend",
-    "compared_to_england",
-)
+# What a panel reads of a value: its identity and breakdown, and what the importer writes.
+VALUE_FIELDS = ("indicator_id", "area_code", "period", "sex", "age", "category_type", "category", *IMPORTED_FIELDS)
 
 
 # --- What a panel holds ------------------------------------------------------------------------
