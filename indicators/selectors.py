@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from priorities.models import KeyObjective, PriorityArea
 from programmes.models import ActionPlan, LocalAuthority, Region
@@ -396,17 +396,26 @@ def indicator_panels(links: Iterable[IndicatorLink], region: Region) -> list[Ind
     links = list(links)
     if not links:
         return []
-    councils = list(
+    councils = _councils(region)
+    rows_by_indicator = _values({link.indicator_id for link in links}, region, councils)
+    return [_panel(link, rows_by_indicator[link.indicator_id], region, councils) for link in links]
+
+
+def _councils(region: Region) -> list[tuple[str, str]]:
+    """The region's active councils, (ONS code, name) by name: one query."""
+    return list(
         LocalAuthority.objects.filter(region=region, active=True).order_by("name").values_list("gss_code", "name")
     )
+
+
+def _values(indicator_ids: set[int], region: Region, councils) -> dict[int, list[IndicatorValue]]:
+    """Indicator id → every value of England, the region and its councils: one query."""
     codes = [ENGLAND_CODE, region.gss_code, *(code for code, _name in councils)]
     rows_by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
-    values = IndicatorValue.objects.filter(
-        indicator_id__in={link.indicator_id for link in links}, area_code__in=codes
-    ).only(*VALUE_FIELDS)
+    values = IndicatorValue.objects.filter(indicator_id__in=indicator_ids, area_code__in=codes).only(*VALUE_FIELDS)
     for row in values:
         rows_by_indicator[row.indicator_id].append(row)
-    return [_panel(link, rows_by_indicator[link.indicator_id], region, councils) for link in links]
+    return rows_by_indicator
 
 
 # --- Which links -------------------------------------------------------------------------------
@@ -475,26 +484,42 @@ def plan_indicators(plan: ActionPlan, region: Region, *, public: bool = False) -
 # --- An indicator's own page -------------------------------------------------------------------
 
 
-def latest_values(indicator: Indicator, region: Region) -> tuple[list[IndicatorValue], bool]:
+@dataclass
+class IndicatorPage:
+    """An indicator's own page for a region: the latest period's values table, and the trend."""
+
+    values: list[IndicatorValue]
+    truncated: bool  # rows beyond MAX_VALUE_ROWS left out
+    trend: IndicatorPanel
+
+
+def indicator_page(indicator: Indicator, region: Region) -> IndicatorPage:
+    """The values table and the trend of the indicator's page, from one read of its values (two
+    queries): the trend is the indicator's panel as if it were linked (no target)."""
+    councils = _councils(region)
+    rows = _values({indicator.pk}, region, councils)[indicator.pk]
+    values, truncated = _latest_values(rows, region, councils)
+    trend = _panel(IndicatorLink(indicator=indicator), rows, region, councils)
+    return IndicatorPage(values=values, truncated=truncated, trend=trend)
+
+
+def _latest_values(rows: list[IndicatorValue], region: Region, councils) -> tuple[list[IndicatorValue], bool]:
     """England's, the region's and its councils' values for the latest period any of them has
-    (breakdowns by category left out); two queries, at most MAX_VALUE_ROWS rows. Also answers
-    whether rows were left out."""
-    councils = dict(
-        LocalAuthority.objects.filter(region=region, active=True).order_by("name").values_list("gss_code", "name")
-    )
-    order = {ENGLAND_CODE: 0, region.gss_code: 1} | {code: 2 + index for index, code in enumerate(councils)}
-    values = IndicatorValue.objects.filter(indicator=indicator, area_code__in=order, category_type="")
-    latest = values.aggregate(latest=Max("period_sortable"))["latest"]
-    if latest is None:
+    (breakdowns by category left out), in that order, at most MAX_VALUE_ROWS of them; and whether
+    rows were left out."""
+    order = {ENGLAND_CODE: 0, region.gss_code: 1} | {code: 2 + index for index, (code, _name) in enumerate(councils)}
+    plain = [row for row in rows if not row.category_type]
+    if not plain:
         return [], False
-    rows = list(
-        values.filter(period_sortable=latest).order_by("area_code", "sex", "age", "period")[: MAX_VALUE_ROWS + 1]
+    latest = max(row.period_sortable for row in plain)
+    shown = sorted(
+        (row for row in plain if row.period_sortable == latest),
+        key=lambda row: (order[row.area_code], row.sex != PERSONS, row.sex, row.age, row.period),
     )
-    rows.sort(key=lambda value: (order[value.area_code], value.sex != "Persons", value.sex, value.age))
-    for value in rows:
+    for row in shown[:MAX_VALUE_ROWS]:
         for name in ("value", "lower_ci", "upper_ci", "count", "denominator"):
-            setattr(value, f"{name}_text", number_text(getattr(value, name)))
-    return rows[:MAX_VALUE_ROWS], len(rows) > MAX_VALUE_ROWS
+            setattr(row, f"{name}_text", number_text(getattr(row, name)))
+    return shown[:MAX_VALUE_ROWS], len(shown) > MAX_VALUE_ROWS
 
 
 def number_text(number: float | None) -> str:
@@ -504,12 +529,6 @@ def number_text(number: float | None) -> str:
     if number.is_integer():
         return f"{int(number):,}"
     return f"{number:,.3f}".rstrip("0").rstrip(".")
-
-
-def indicator_trend(indicator: Indicator, region: Region) -> IndicatorPanel:
-    """The indicator's panel for the region as if it were linked (no target): its trend chart and
-    table on the indicator's own page. Two queries."""
-    return indicator_panels([IndicatorLink(indicator=indicator)], region)[0]
 
 
 def region_links(indicator: Indicator, region: Region) -> list[IndicatorLink]:

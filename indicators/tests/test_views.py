@@ -256,10 +256,10 @@ def test_the_indicator_page_takes_a_fixed_number_of_queries(
             )
     client.force_login(member)
 
-    # session, user, region, the member's roles, the indicator, the region's councils, the latest
-    # period, its values, the trend's councils and values, the region's links, and the
+    # session, user, region, the member's roles, the indicator, the region's councils, its values
+    # (the latest period's table and the trend from one read), the region's links, and the
     # navigation's memberships and led priorities.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get(url("indicator_detail", SMOKING))
 
     assert response.content.count(b'<th scope="row"') == 3 * scale  # the latest period's, one a council

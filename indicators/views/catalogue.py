@@ -45,17 +45,16 @@ def _get_indicator(request: HttpRequest, slug: str, fingertips_id: int, *, need:
 @require_GET
 def indicator_detail(request: HttpRequest, slug: str, fingertips_id: int) -> HttpResponse:
     region, access, indicator = _get_indicator(request, slug, fingertips_id)
-    values, truncated = selectors.latest_values(indicator, region)
-    trend = selectors.indicator_trend(indicator, region)
+    page = selectors.indicator_page(indicator, region)
     context = {
         "region": region,
         "access": access,
         "indicator": indicator,
-        "values": values,
-        "truncated": truncated,
+        "values": page.values,
+        "truncated": page.truncated,
         "max_value_rows": selectors.MAX_VALUE_ROWS,
-        "trend": trend,
-        "chart": trend_chart_svg(trend, element_id="indicator-trend-chart"),
+        "trend": page.trend,
+        "chart": trend_chart_svg(page.trend, element_id="indicator-trend-chart"),
         "region_links": selectors.region_links(indicator, region),
     }
     return render(request, "indicators/indicator_detail.html", context)
